@@ -1,0 +1,166 @@
+// Registry: the operations the CLI offers, for any program to call.
+//
+// Start here. A Registry is a git repository with an mreg.yaml at the top of
+// its work tree; it owns a BlobStore in git's common dir (.git/mreg, or
+// MREG_CACHE_DIR / git config mreg.cacheDir). Reads never change the
+// repository. Writes (add, register_version) touch only the model's own
+// directory in the work tree and index, the current branch, and the new tag;
+// other staged or unstaged changes are left exactly as they were.
+//
+// Failure contract: every operation throws mreg::Error; a failed operation
+// leaves no tag, no moved branch and no half-written file behind (objects
+// already stored are kept: they are content-addressed and harmless).
+// A Registry object is not thread-safe; separate processes may work on one
+// repository at once (branch updates are compare-and-swap and retried).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mreg/blob_store.hpp"
+#include "mreg/config.hpp"
+#include "mreg/diagnostic.hpp"
+#include "mreg/metadata.hpp"
+#include "mreg/progress.hpp"
+#include "mreg/refs.hpp"
+#include "mreg/version.hpp"
+
+namespace mreg {
+
+// The metadata flags of DESIGN §6. Unset members leave the base value alone.
+struct MetadataEdits {
+  std::optional<std::string> description, owner, license, framework, task, base_model;
+  std::vector<std::string> tags;      // when non-empty, replaces the list
+  std::vector<std::string> datasets;  // when non-empty, replaces the list
+  std::vector<std::pair<std::string, std::string>> metrics;  // "--metric K=V", merged
+  std::vector<std::pair<std::string, std::string>> params;   // "--param K=V", merged
+  std::vector<std::pair<std::string, std::string>> custom;   // "--set K=V", merged
+  std::optional<std::filesystem::path> metrics_file, params_file;  // YAML or JSON maps, merged
+};
+
+struct InitOptions {
+  std::vector<std::string> stages;  // empty: staging, production
+  bool commit = false;              // also commit mreg.yaml
+};
+
+struct InitResult {
+  std::filesystem::path workdir;
+  bool created_git_repository = false;
+  std::optional<std::string> commit;  // with InitOptions::commit
+};
+
+struct AddOptions {
+  std::string name;
+  std::vector<std::filesystem::path> paths;  // files or directories; replace the artifact list
+  MetadataEdits edits;
+};
+
+struct AddResult {
+  ModelMetadata metadata;              // the draft as written
+  std::filesystem::path metadata_file; // absolute path of models/<name>/model.yaml
+  std::uint64_t bytes_total = 0;       // bytes of the artifacts ingested
+  std::uint64_t bytes_new = 0;         // of those, bytes the store did not have
+};
+
+struct RegisterOptions {
+  AddOptions add;                 // paths may be empty: the draft's artifacts are kept
+  std::optional<Version> version; // exact version
+  std::optional<Bump> bump;       // else bump from the latest (default: minor; first 0.1.0)
+  std::string message;            // extra tag message text
+};
+
+struct VersionInfo {
+  std::string name;
+  Version version;
+  std::string tag;                // "name@v1.2.0"
+  std::string commit;             // hex id of the tagged commit
+  std::string tagger_name, tagger_email;
+  std::int64_t time = 0;          // tagger time, seconds since the epoch
+  int time_offset_minutes = 0;
+  std::string message;            // tag message after the first line
+  bool deprecated = false;
+  std::string deprecation_reason;
+};
+
+struct RegisterResult {
+  VersionInfo version;
+  ModelMetadata metadata;
+  std::optional<Version> previous_latest;
+  std::uint64_t bytes_total = 0;
+  std::uint64_t bytes_new = 0;
+};
+
+struct ModelSummary {
+  std::string name;
+  std::optional<Version> latest;  // nullopt when every version is deprecated
+  std::size_t version_count = 0;
+  std::size_t deprecated_count = 0;
+};
+
+struct ResolvedVersion {
+  VersionInfo info;
+  ModelMetadata metadata;
+};
+
+enum class Overwrite { no, yes };
+
+struct GetResult {
+  enum class FileStatus { written, unchanged, replaced };
+  std::filesystem::path directory;
+  std::vector<std::pair<std::string, FileStatus>> files;  // artifact path -> what happened
+  std::uint64_t bytes_written = 0;
+};
+
+class Registry {
+ public:
+  // Creates mreg.yaml and the models directory in `directory` (running
+  // `git init` there when it is not inside a repository) and stages mreg.yaml.
+  // Throws Error(already_exists) when mreg.yaml exists.
+  static InitResult init(const std::filesystem::path& directory, const InitOptions& options);
+
+  // Finds the repository containing `start` and reads its mreg.yaml. Throws
+  // Error(not_found) with a hint to run `mreg init` when there is none.
+  static Registry open(const std::filesystem::path& start);
+
+  Registry(Registry&&) noexcept;
+  Registry& operator=(Registry&&) noexcept;
+  ~Registry();
+
+  const RegistryConfig& config() const;
+  const std::filesystem::path& workdir() const;
+  BlobStore& store();
+
+  // Stores the files and writes the draft models/<name>/model.yaml (without a
+  // version), staged in the index.
+  AddResult add(const AddOptions& options, Progress& progress = no_progress());
+  // add() if paths are given, then commits models/<name>/ on the current
+  // branch and creates the annotated version tag.
+  RegisterResult register_version(const RegisterOptions& options, Progress& progress = no_progress());
+
+  std::vector<ModelSummary> list() const;           // sorted by name
+  std::vector<VersionInfo> versions(std::string_view name) const;  // newest first
+  ResolvedVersion resolve(const ModelRef& ref) const;
+
+  // Materializes a version's artifacts under `directory`, verified. Identical
+  // files are left alone; a different existing file is replaced only with
+  // Overwrite::yes (else Error(already_exists) before anything is written).
+  GetResult get(const ModelRef& ref, const std::filesystem::path& directory, Overwrite overwrite,
+                Progress& progress = no_progress());
+
+  // Validates the given files (model.yaml or mreg.yaml, told apart by name),
+  // or with no paths mreg.yaml and every models/**/model.yaml in the work tree.
+  std::vector<Diagnostic> validate(const std::vector<std::filesystem::path>& paths) const;
+
+ private:
+  struct Impl;
+  explicit Registry(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace mreg

@@ -1,0 +1,138 @@
+// mreg::git::Repository: the registry's view of a git repository.
+//
+// The only code that includes git2.h lives in src/git/. This type offers the
+// few operations the registry needs, in mreg's terms: reading files and
+// subtrees of commits, listing refs once, writing blobs, trees, commits and
+// annotated tags, compare-and-swap ref updates, and index updates limited
+// to one directory. Every libgit2 failure becomes Error(git) with libgit2's
+// message and what we were doing. Not thread-safe; one per thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mreg::git {
+
+struct Oid {
+  std::array<std::uint8_t, 20> bytes{};
+  std::string hex() const;
+  static std::optional<Oid> from_hex(std::string_view hex);
+  friend auto operator<=>(const Oid&, const Oid&) = default;
+};
+
+struct Signature {
+  std::string name;
+  std::string email;
+  std::int64_t time = 0;  // seconds since the epoch
+  int offset_minutes = 0;
+};
+
+struct TagInfo {
+  std::string name;        // short name, without refs/tags/
+  Oid target;              // the peeled commit
+  bool annotated = false;
+  Signature tagger;        // empty for lightweight tags
+  std::string message;     // full message
+};
+
+struct CommitInfo {
+  Oid id;
+  Oid tree;
+  std::vector<Oid> parents;
+  Signature author;
+  Signature committer;
+  std::string message;
+};
+
+// A file to place in a new tree.
+struct TreeFile {
+  std::string path;  // '/'-separated, relative
+  std::string content;
+  bool executable = false;
+};
+
+class Repository {
+ public:
+  // Finds the repository containing `start` (like `git -C start`).
+  static std::optional<Repository> discover(const std::filesystem::path& start);
+  // `git init` in `directory` (initial branch from init.defaultBranch, else "main").
+  static Repository init(const std::filesystem::path& directory);
+
+  Repository(Repository&&) noexcept;
+  Repository& operator=(Repository&&) noexcept;
+  ~Repository();
+
+  bool is_bare() const;
+  std::filesystem::path workdir() const;     // throws Error(invalid) in a bare repository
+  std::filesystem::path git_dir() const;     // .git (or the worktree's gitdir)
+  std::filesystem::path common_dir() const;  // shared by all worktrees
+  std::optional<std::string> config_string(std::string_view key) const;
+
+  // --- refs ---------------------------------------------------------------
+  std::optional<Oid> resolve_ref(std::string_view full_ref) const;  // not peeled
+  std::optional<Oid> head_commit() const;       // nullopt on an unborn branch
+  std::optional<std::string> head_branch_ref() const;  // "refs/heads/main" (also unborn); nullopt when detached
+  // Every ref matching a glob ("refs/tags/*"), with its direct target, in one pass.
+  std::vector<std::pair<std::string, Oid>> list_refs(std::string_view glob) const;
+  // Compare-and-swap: points `ref` at `target` only if it now points at
+  // `expected` (nullopt: only if it does not exist). Returns false when another
+  // writer moved it first. Uses git's own ref locking.
+  bool update_ref(std::string_view ref, const Oid& target, const std::optional<Oid>& expected,
+                  std::string_view reflog_message);
+  // Same for a detached HEAD.
+  bool update_detached_head(const Oid& target, const Oid& expected);
+
+  // --- tags -----------------------------------------------------------------
+  std::optional<TagInfo> read_tag(std::string_view tag_name) const;
+  // Creates refs/tags/<name> as an annotated tag of `commit`. Returns false
+  // (and writes no ref) when the tag already exists.
+  bool create_annotated_tag(std::string_view tag_name, const Oid& commit, const Signature& tagger,
+                            std::string_view message);
+
+  // --- objects --------------------------------------------------------------
+  CommitInfo read_commit(const Oid& commit) const;
+  // Content of the blob at `path` in the commit's tree; nullopt when absent.
+  std::optional<std::string> read_file_at(const Oid& commit, std::string_view path) const;
+  // Id of the tree at directory `path` in the commit's tree; nullopt when absent.
+  std::optional<Oid> subtree_at(const Oid& commit, std::string_view path) const;
+  // Every blob below tree `tree`, as (relative path, content), depth first.
+  std::vector<TreeFile> read_tree_files(const Oid& tree) const;
+
+  Oid write_blob(std::string_view content);
+  Oid write_tree(const std::vector<TreeFile>& files);
+  // The tree of `base_commit` (the empty tree when nullopt) with directory
+  // `path` replaced by `subtree`, or removed when `subtree` is nullopt.
+  // Intermediate trees are created or dropped (when they become empty).
+  Oid replace_subtree(const std::optional<Oid>& base_commit, std::string_view path,
+                      const std::optional<Oid>& subtree);
+  Oid create_commit(const Oid& tree, const std::vector<Oid>& parents, const Signature& author,
+                    const Signature& committer, std::string_view message);
+
+  // user.name / user.email with the current time; throws Error(invalid) with
+  // a hint showing the `git config` commands when they are not set.
+  Signature default_signature() const;
+
+  // --- index and work tree ----------------------------------------------------
+  // Makes the index entries under directory `dir` exactly the files of `tree`
+  // (ids and modes), with stat data from the work tree where the file there
+  // has the same content, and writes the index under git's lock. Entries
+  // outside `dir` are untouched.
+  void stage_tree_at(std::string_view dir, const Oid& tree);
+  // `git add <path>` for one work-tree file.
+  void stage_file(std::string_view path);
+  bool is_ignored(std::string_view path) const;
+
+ private:
+  struct Impl;
+  explicit Repository(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace mreg::git

@@ -1,0 +1,10 @@
+#include "mreg/progress.hpp"
+
+namespace mreg {
+
+Progress& no_progress() {
+  static Progress silent;
+  return silent;
+}
+
+}  // namespace mreg
