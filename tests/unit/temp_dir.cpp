@@ -1,5 +1,6 @@
 #include "temp_dir.hpp"
 
+#define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
