@@ -1,0 +1,25 @@
+// One setup function per subcommand, each in its own cmd_<name>.cpp.
+//
+// setup_<name>() adds the subcommand to `app` with its options and help text
+// and sets its callback, which calls one library operation and prints the
+// result. `global` outlives parsing; commands read it when they run.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace mreg::cli {
+
+struct GlobalOptions;
+
+void setup_init(CLI::App& app, const GlobalOptions& global);
+void setup_add(CLI::App& app, const GlobalOptions& global);
+void setup_register(CLI::App& app, const GlobalOptions& global);
+void setup_list(CLI::App& app, const GlobalOptions& global);
+void setup_show(CLI::App& app, const GlobalOptions& global);
+void setup_versions(CLI::App& app, const GlobalOptions& global);
+void setup_get(CLI::App& app, const GlobalOptions& global);
+void setup_validate(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace mreg::cli
