@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # End-to-end test helpers: source this from tests/cli/test_*.sh.
 #
 # A test script defines functions named test_*, then calls run_tests. Each

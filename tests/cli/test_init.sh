@@ -5,7 +5,8 @@
 source "${MREG_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
 test_init_in_a_plain_directory_runs_git_init() {
-  mkdir fresh && cd fresh
+  mkdir fresh
+  cd fresh
   run_ok mreg init
   [ -d .git ] || fail "no .git directory after mreg init" "in $(pwd)"
   assert_file_exists mreg.yaml
@@ -87,7 +88,8 @@ test_init_quiet_prints_nothing() {
 }
 
 test_init_then_register_works_in_a_fresh_directory() {
-  mkdir fresh && cd fresh
+  mkdir fresh
+  cd fresh
   run_ok mreg init
   random_file model.bin 1000
   run_ok mreg register demo model.bin

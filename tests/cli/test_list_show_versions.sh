@@ -131,7 +131,8 @@ test_commands_work_from_a_subdirectory_and_with_C() {
 test_outside_a_registry_says_to_run_init() {
   assert_fails 1 mreg list
   assert_contains "$ERR" "mreg init"
-  git init -q plain && cd plain
+  git init -q plain
+  cd plain
   assert_fails 1 mreg list
   assert_contains "$ERR" "mreg init"
 }

@@ -100,7 +100,8 @@ test_existing_version_is_refused() {
 }
 
 test_register_in_a_repository_without_commits_makes_the_root_commit() {
-  git init -q repo && cd repo
+  git init -q repo
+  cd repo
   run_ok mreg init
   random_file model.bin 1000
   run_ok mreg register fraud model.bin
