@@ -1,0 +1,253 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <latch>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "git/repository.hpp"
+#include "git_cli.hpp"
+#include "mreg/error.hpp"
+#include "temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using mreg::git::Oid;
+using mreg::git::Repository;
+using mreg::git::TreeFile;
+using namespace mreg::test;
+
+namespace {
+
+Oid oid_of(const fs::path& dir, const std::string& rev) {
+  const auto oid = Oid::from_hex(trimmed(git(dir, "rev-parse " + rev)));
+  REQUIRE(oid);
+  return *oid;
+}
+
+}  // namespace
+
+TEST_CASE("a root commit on the unborn branch becomes its first commit", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  REQUIRE_FALSE(repo.head_commit());
+  REQUIRE_FALSE(repo.resolve_ref("refs/heads/main"));
+
+  const Oid commit = commit_files(repo, {{"models/a/model.yaml", "name: a\n"}}, {}, "register a v1.0.0");
+  REQUIRE(repo.update_ref("refs/heads/main", commit, std::nullopt, "mreg: register a"));
+
+  CHECK(repo.head_commit() == commit);
+  CHECK(repo.resolve_ref("refs/heads/main") == commit);
+  CHECK(trimmed(git(tmp.path(), "log --format=%H%x09%s%x09%P")) == commit.hex() + "\tregister a v1.0.0\t");
+  CHECK(git(tmp.path(), "show HEAD:models/a/model.yaml") == "name: a\n");
+  CHECK_THAT(git(tmp.path(), "reflog show refs/heads/main"), Catch::Contains("mreg: register a"));
+  // Only the ref moved: the index and work tree still hold nothing.
+  CHECK(git(tmp.path(), "status --porcelain") == "D  models/a/model.yaml\n");
+}
+
+TEST_CASE("update_ref moves a ref only from the expected commit", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const Oid first = commit_files(repo, {{"a", "1"}});
+  const Oid second = commit_files(repo, {{"a", "2"}}, {first});
+  const Oid third = commit_files(repo, {{"a", "3"}}, {second});
+  REQUIRE(repo.update_ref("refs/heads/stage/production", first, std::nullopt, "create"));
+
+  SECTION("a fresh expectation succeeds") {
+    CHECK(repo.update_ref("refs/heads/stage/production", second, first, "promote"));
+    CHECK(oid_of(tmp.path(), "refs/heads/stage/production") == second);
+  }
+  SECTION("a stale expectation fails and leaves the ref alone") {
+    REQUIRE(repo.update_ref("refs/heads/stage/production", second, first, "promote"));
+    CHECK_FALSE(repo.update_ref("refs/heads/stage/production", third, first, "promote"));
+    CHECK(oid_of(tmp.path(), "refs/heads/stage/production") == second);
+  }
+  SECTION("creating fails when the ref already exists") {
+    CHECK_FALSE(repo.update_ref("refs/heads/stage/production", third, std::nullopt, "create"));
+    CHECK(oid_of(tmp.path(), "refs/heads/stage/production") == first);
+  }
+  SECTION("updating fails when the ref does not exist") {
+    CHECK_FALSE(repo.update_ref("refs/heads/stage/staging", third, first, "promote"));
+    CHECK_FALSE(repo.resolve_ref("refs/heads/stage/staging"));
+  }
+  SECTION("a ref moved by git itself is noticed") {
+    git(tmp.path(), "update-ref refs/heads/stage/production " + third.hex());
+    CHECK_FALSE(repo.update_ref("refs/heads/stage/production", second, first, "promote"));
+    CHECK(oid_of(tmp.path(), "refs/heads/stage/production") == third);
+  }
+  SECTION("a packed ref is compared like a loose one") {
+    git(tmp.path(), "pack-refs --all");
+    REQUIRE_FALSE(fs::exists(tmp / ".git/refs/heads/stage/production"));
+    CHECK_FALSE(repo.update_ref("refs/heads/stage/production", second, third, "promote"));
+    CHECK(repo.update_ref("refs/heads/stage/production", second, first, "promote"));
+    CHECK(oid_of(tmp.path(), "refs/heads/stage/production") == second);
+  }
+  SECTION("a ref locked by another git process is not overwritten") {
+    write_file(tmp / ".git/refs/heads/stage/production.lock", "");
+    CHECK_FALSE(repo.update_ref("refs/heads/stage/production", second, first, "promote"));
+    fs::remove(tmp / ".git/refs/heads/stage/production.lock");
+    CHECK(oid_of(tmp.path(), "refs/heads/stage/production") == first);
+  }
+}
+
+TEST_CASE("update_ref refuses a target that is not in the repository", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const auto missing = Oid::from_hex("1234567890123456789012345678901234567890");
+  REQUIRE(missing);
+  CHECK_THROWS_AS(repo.update_ref("refs/heads/x", *missing, std::nullopt, ""), mreg::Error);
+  CHECK_FALSE(repo.resolve_ref("refs/heads/x"));
+}
+
+TEST_CASE("update_ref refuses a name that collides with another ref's path", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const Oid commit = commit_files(repo, {{"a", "1"}});
+  REQUIRE(repo.update_ref("refs/heads/stage", commit, std::nullopt, ""));
+
+  SECTION("loose") {
+    CHECK_THROWS_AS(repo.update_ref("refs/heads/stage/production", commit, std::nullopt, ""), mreg::Error);
+  }
+  SECTION("packed") {
+    git(tmp.path(), "pack-refs --all");
+    CHECK_THROWS_AS(repo.update_ref("refs/heads/stage/production", commit, std::nullopt, ""), mreg::Error);
+  }
+  CHECK(git(tmp.path(), "for-each-ref --format='%(refname)'") == "refs/heads/stage\n");
+}
+
+TEST_CASE("of several writers racing to create or move a ref, exactly one wins", "[git][refs]") {
+  TempDir tmp;
+  Repository setup = make_repo(tmp.path());
+  const Oid base = commit_files(setup, {{"f", "base"}});
+  constexpr int rounds = 60;
+  constexpr int writers = 4;
+  for (int round = 0; round < rounds; ++round) {
+    const std::string ref = fmt::format("refs/heads/stage/s{}", round);
+    const bool creating = round % 2 == 0;  // alternate between create-only and move races
+    if (!creating) REQUIRE(setup.update_ref(ref, base, std::nullopt, "setup"));
+    std::vector<Oid> targets;
+    for (int side = 0; side < writers; ++side) {
+      targets.push_back(commit_files(setup, {{"f", fmt::format("{}-{}", round, side)}}, {base}));
+    }
+    std::vector<char> won(writers, 0);
+    std::vector<std::string> errors(writers);
+    std::latch start(writers);
+    auto writer = [&](int side) {
+      try {
+        auto repo = Repository::discover(tmp.path());
+        start.arrive_and_wait();
+        const std::optional<Oid> expected = creating ? std::nullopt : std::optional<Oid>(base);
+        won[side] = repo->update_ref(ref, targets[side], expected, "race");
+      } catch (const std::exception& error) {
+        errors[side] = error.what();
+      }
+    };
+    std::vector<std::thread> threads;
+    for (int side = 0; side < writers; ++side) threads.emplace_back(writer, side);
+    for (auto& thread : threads) thread.join();
+
+    INFO("round " << round << (creating ? " (create)" : " (move)"));
+    for (const auto& error : errors) CHECK(error == "");
+    REQUIRE(std::count(won.begin(), won.end(), 1) == 1);
+    const auto winner = std::find(won.begin(), won.end(), 1) - won.begin();
+    CHECK(oid_of(tmp.path(), ref) == targets[winner]);
+  }
+}
+
+TEST_CASE("update_detached_head moves a detached HEAD from the expected commit only", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const Oid first = commit_files(repo, {{"a", "1"}});
+  const Oid second = commit_files(repo, {{"a", "2"}}, {first});
+  REQUIRE(repo.update_ref("refs/heads/main", first, std::nullopt, ""));
+
+  SECTION("HEAD on a branch is not detached") {
+    CHECK_FALSE(repo.update_detached_head(second, first));
+    CHECK(trimmed(git(tmp.path(), "symbolic-ref HEAD")) == "refs/heads/main");
+    CHECK(oid_of(tmp.path(), "refs/heads/main") == first);
+  }
+  SECTION("a detached HEAD moves") {
+    git(tmp.path(), "checkout -q --detach");
+    CHECK(repo.head_branch_ref() == std::nullopt);
+    CHECK(repo.update_detached_head(second, first));
+    CHECK(oid_of(tmp.path(), "HEAD") == second);
+    CHECK(oid_of(tmp.path(), "refs/heads/main") == first);
+    CHECK(git(tmp.path(), "symbolic-ref -q HEAD || echo detached") == "detached\n");
+  }
+  SECTION("a stale expectation fails") {
+    git(tmp.path(), "checkout -q --detach");
+    CHECK_FALSE(repo.update_detached_head(first, second));
+    CHECK(oid_of(tmp.path(), "HEAD") == first);
+  }
+}
+
+TEST_CASE("list_refs lists matching refs with their direct targets", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const Oid first = commit_files(repo, {{"a", "1"}});
+  const Oid second = commit_files(repo, {{"a", "2"}}, {first});
+  REQUIRE(repo.update_ref("refs/heads/main", second, std::nullopt, ""));
+  git(tmp.path(), "tag -a -m v1 'fraud@v1.0.0' " + first.hex());
+  git(tmp.path(), "tag 'vision/resnet@v2.0.0' " + second.hex());
+  git(tmp.path(), "branch stage/production " + first.hex());
+  git(tmp.path(), "pack-refs --all");
+  git(tmp.path(), "tag -a -m v1.1 'fraud@v1.1.0' " + second.hex());  // loose
+  git(tmp.path(), "branch -f stage/production " + second.hex());     // loose, shadows the packed one
+  git(tmp.path(), "symbolic-ref refs/heads/alias refs/heads/main");
+  git(tmp.path(), "symbolic-ref refs/heads/dangling refs/heads/nothing");
+
+  const auto tags = repo.list_refs("refs/tags/*");
+  REQUIRE(tags.size() == 3);
+  CHECK(tags[0].first == "refs/tags/fraud@v1.0.0");
+  CHECK(tags[0].second == oid_of(tmp.path(), "refs/tags/fraud@v1.0.0"));  // the tag object, not peeled
+  CHECK(tags[0].second != first);
+  CHECK(tags[1].first == "refs/tags/fraud@v1.1.0");
+  CHECK(tags[2] == std::pair<std::string, Oid>{"refs/tags/vision/resnet@v2.0.0", second});
+
+  const auto fraud = repo.list_refs("refs/tags/fraud@*");
+  CHECK(fraud.size() == 2);
+
+  const auto heads = repo.list_refs("refs/heads/*");
+  const std::vector<std::pair<std::string, Oid>> expected_heads = {
+      {"refs/heads/alias", second}, {"refs/heads/main", second}, {"refs/heads/stage/production", second}};
+  CHECK(heads == expected_heads);
+
+  CHECK(repo.list_refs("refs/notes/*").empty());
+}
+
+TEST_CASE("list_refs reads 100,000 tags in one quick pass", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  // Tags pointing at objects that do not exist: listing must not read objects.
+  constexpr int count = 100000;
+  std::string packed = "# pack-refs with: peeled fully-peeled sorted \n";
+  for (int i = 0; i < count; ++i) {
+    packed += fmt::format("{:040x} refs/tags/model-{:06}@v1.0.{}\n", i + 1, i, i);
+  }
+  write_file(tmp / ".git/packed-refs", packed);
+  REQUIRE(trimmed(git(tmp.path(), "for-each-ref --format='%(refname)' refs/tags | wc -l")) == "100000");
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto refs = repo.list_refs("refs/tags/*");
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+
+  REQUIRE(refs.size() == count);
+  CHECK(refs[0].first == "refs/tags/model-000000@v1.0.0");
+  CHECK(refs[0].second.hex() == fmt::format("{:040x}", 1));
+  CHECK(refs[count - 1].first == "refs/tags/model-099999@v1.0.99999");
+  CHECK(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() < 3000);
+  CHECK(repo.list_refs("refs/tags/model-00012*").size() == 10);
+}
+
+TEST_CASE("head_branch_ref and head_commit follow HEAD", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  git(tmp.path(), "symbolic-ref HEAD refs/heads/stage/production");
+  CHECK(repo.head_branch_ref() == "refs/heads/stage/production");
+  CHECK_FALSE(repo.head_commit());
+
+  const Oid commit = commit_files(repo, {{"a", "1"}});
+  REQUIRE(repo.update_ref("refs/heads/stage/production", commit, std::nullopt, ""));
+  CHECK(repo.head_commit() == commit);
+}
