@@ -157,8 +157,11 @@ class Registry {
   // or with no paths mreg.yaml and every models/**/model.yaml in the work tree.
   std::vector<Diagnostic> validate(const std::vector<std::filesystem::path>& paths) const;
 
- private:
+ public:
+  // Opaque to users; declared here so the library's implementation files share it.
   struct Impl;
+
+ private:
   explicit Registry(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
 };

@@ -123,6 +123,9 @@ class Repository {
   // at `path` removes it.
   Oid replace_subtree(const std::optional<Oid>& base_commit, std::string_view path,
                       const std::optional<Oid>& subtree);
+  // The tree of `base_commit` (the empty tree when nullopt) with the file at
+  // `path` set to `blob` (a regular, non-executable file).
+  Oid replace_blob(const std::optional<Oid>& base_commit, std::string_view path, const Oid& blob);
   // Writes the commit object only (no ref moves); the message gets a trailing
   // newline when it has none.
   Oid create_commit(const Oid& tree, const std::vector<Oid>& parents, const Signature& author,

@@ -100,13 +100,14 @@ git_oid write_empty_tree(git_repository* repo) {
 // `baseline` (nullptr: the empty tree) with one entry upserted as a
 // directory or removed; libgit2 drops the directories a removal leaves empty.
 git_oid updated_tree(git_repository* repo, git_tree* baseline, git_tree_update_t action,
-                     const std::string& path, const git_oid* subtree) {
+                     const std::string& path, const git_oid* subtree,
+                     git_filemode_t filemode = GIT_FILEMODE_TREE) {
   git_tree_update update{};
   update.action = action;
   update.path = path.c_str();
   if (subtree) {
     update.id = *subtree;
-    update.filemode = GIT_FILEMODE_TREE;
+    update.filemode = filemode;
   }
   git_oid id;
   check(git_tree_create_updated(&id, repo, baseline, 1, &update),
@@ -144,6 +145,14 @@ Oid Repository::replace_subtree(const std::optional<Oid>& base_commit, std::stri
   const git_oid id = to_git(*subtree);
   return from_git(
       updated_tree(repo, start ? start.get() : base.get(), GIT_TREE_UPDATE_UPSERT, directory, &id));
+}
+
+Oid Repository::replace_blob(const std::optional<Oid>& base_commit, std::string_view path, const Oid& blob) {
+  const std::string file = checked_tree_path(path, "file path");
+  git_repository* repo = m_impl->get();
+  const TreePtr base = base_commit ? commit_tree(repo, *base_commit) : nullptr;
+  const git_oid id = to_git(blob);
+  return from_git(updated_tree(repo, base.get(), GIT_TREE_UPDATE_UPSERT, file, &id, GIT_FILEMODE_BLOB));
 }
 
 }  // namespace mreg::git
