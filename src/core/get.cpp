@@ -5,7 +5,12 @@
 // writes outside the directory, objects missing from the store, and existing
 // files that differ (replaced only with Overwrite::yes). Each file is then
 // written atomically and verified by the store.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <system_error>
+
+#include <stdlib.h>
 
 #include <fmt/format.h>
 
@@ -35,6 +40,37 @@ void check_no_symlinks(const fs::path& root, const std::string& artifact_path) {
     }
   }
 }
+
+// A hidden directory inside the output directory for the first phase of get.
+// Removed when done; on failure the output directory is removed too if this
+// get created it, so a failed get leaves nothing behind.
+class StagingDirectory {
+ public:
+  explicit StagingDirectory(const fs::path& directory) : m_created_parent(!fs::exists(directory)), m_parent(directory) {
+    fs::create_directories(directory);
+    std::string pattern = (directory / ".mreg-get-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) {
+      throw Error(ErrorCode::io, fmt::format("cannot create a staging directory in {}: {}", directory.string(),
+                                             std::strerror(errno)));
+    }
+    m_path = pattern;
+  }
+  ~StagingDirectory() {
+    std::error_code ignored;
+    fs::remove_all(m_path, ignored);
+    if (m_created_parent) fs::remove_all(m_parent, ignored);
+  }
+  StagingDirectory(const StagingDirectory&) = delete;
+  StagingDirectory& operator=(const StagingDirectory&) = delete;
+
+  const fs::path& path() const { return m_path; }
+  void keep_directory() { m_created_parent = false; }
+
+ private:
+  bool m_created_parent;
+  fs::path m_parent;
+  fs::path m_path;
+};
 
 struct PlannedFile {
   const Artifact* artifact;
@@ -90,15 +126,29 @@ GetResult Registry::get(const ModelRef& ref, const fs::path& directory, Overwrit
   for (const auto& file : plan) {
     if (file.status != GetResult::FileStatus::unchanged) total += file.artifact->size;
   }
-  progress.begin("materializing", total);
-  for (const auto& file : plan) {
-    if (file.status != GetResult::FileStatus::unchanged) {
-      store.materialize(file.artifact->digest, file.artifact->size, file.destination, progress);
+  const bool anything_to_write = std::any_of(plan.begin(), plan.end(), [](const PlannedFile& file) {
+    return file.status != GetResult::FileStatus::unchanged;
+  });
+  if (anything_to_write) {
+    // Two phases: every file is materialized (and verified) into a staging
+    // directory inside `directory`, then renamed into place, so a corrupt
+    // object found on the last file leaves the directory as it was.
+    StagingDirectory staging(directory);
+    progress.begin("materializing", total);
+    for (const auto& file : plan) {
+      if (file.status == GetResult::FileStatus::unchanged) continue;
+      store.materialize(file.artifact->digest, file.artifact->size, staging.path() / file.artifact->path, progress);
+    }
+    progress.end();
+    for (const auto& file : plan) {
+      if (file.status == GetResult::FileStatus::unchanged) continue;
+      fs::create_directories(file.destination.parent_path());
+      fs::rename(staging.path() / file.artifact->path, file.destination);
       result.bytes_written += file.artifact->size;
     }
-    result.files.emplace_back(file.artifact->path, file.status);
+    staging.keep_directory();
   }
-  progress.end();
+  for (const auto& file : plan) result.files.emplace_back(file.artifact->path, file.status);
   return result;
 }
 

@@ -49,7 +49,8 @@ void apply_metadata_edits(ModelMetadata& metadata, const MetadataEdits& edits) {
   if (!edits.datasets.empty()) metadata.datasets = edits.datasets;
 
   if (edits.metrics_file) {
-    for (const auto& [key, value] : read_map_file(*edits.metrics_file, "--metrics-file").items()) {
+    const auto metrics = read_map_file(*edits.metrics_file, "--metrics-file");
+    for (const auto& [key, value] : metrics.items()) {
       if (!value.is_number()) {
         throw Error(ErrorCode::invalid, fmt::format("--metrics-file {}: metric \"{}\" must be a number, found {}",
                                                     edits.metrics_file->string(), key, value.dump()));
@@ -63,7 +64,8 @@ void apply_metadata_edits(ModelMetadata& metadata, const MetadataEdits& edits) {
   }
 
   if (edits.params_file) {
-    for (const auto& [key, value] : read_map_file(*edits.params_file, "--params-file").items()) {
+    const auto params = read_map_file(*edits.params_file, "--params-file");
+    for (const auto& [key, value] : params.items()) {
       metadata.params[key] = value;
     }
   }
