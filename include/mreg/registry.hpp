@@ -26,9 +26,11 @@
 #include "mreg/blob_store.hpp"
 #include "mreg/config.hpp"
 #include "mreg/diagnostic.hpp"
+#include "mreg/diff.hpp"
 #include "mreg/metadata.hpp"
 #include "mreg/progress.hpp"
 #include "mreg/refs.hpp"
+#include "mreg/stages.hpp"
 #include "mreg/version.hpp"
 
 namespace mreg {
@@ -152,6 +154,27 @@ class Registry {
   // Overwrite::yes (else Error(already_exists) before anything is written).
   GetResult get(const ModelRef& ref, const std::filesystem::path& directory, Overwrite overwrite,
                 Progress& progress = no_progress());
+
+  // --- stages (stages.hpp) ---------------------------------------------------
+  // Configured stages in order, each with what its branch holds.
+  std::vector<StageState> stages() const;
+  StageState stage(std::string_view stage) const;  // Error(not_found) for an unconfigured stage
+  // The promotion commit of DESIGN §2 on the stage branch (or options.branch),
+  // written without touching the work tree, index or current branch. Refuses
+  // unknown stages, deprecated versions and broken rules (unless forced), with
+  // the rule and the fix named; a no-op when the stage already holds it.
+  StageChange promote(const PromoteOptions& options);
+  StageChange demote(const DemoteOptions& options);
+  // Creates the deprecation tag "<name>@v<version>!" with `reason` as message.
+  DeprecateResult deprecate(const ModelRef& ref, std::string_view reason);
+  // Registrations, promotions, demotions and deprecations, oldest first; all
+  // models when `name` is empty.
+  std::vector<HistoryEvent> history(std::string_view name = {}) const;
+
+  // --- comparing (diff.hpp) ----------------------------------------------------
+  DiffReport diff(const ModelRef& a, const ModelRef& b) const;
+  // What moving a stage branch from `base` to `head` (any revisions) does.
+  ReviewReport review(std::string_view base, std::string_view head) const;
 
   // Validates the given files (model.yaml or mreg.yaml, told apart by name),
   // or with no paths mreg.yaml and every models/**/model.yaml in the work tree.
