@@ -31,6 +31,8 @@ struct Artifact {
   Digest digest;                      // whole-file XXH3-128
   std::optional<std::string> sha256;  // 64 lowercase hex, only with integrity: sha256
   std::string format;                 // e.g. "safetensors"; empty when unknown
+
+  friend bool operator==(const Artifact&, const Artifact&) = default;
 };
 
 struct ModelMetadata {
@@ -53,6 +55,8 @@ struct ModelMetadata {
 
   std::optional<double> metric(std::string_view key) const;
   void set_metric(std::string key, double value);  // replaces or appends
+
+  friend bool operator==(const ModelMetadata&, const ModelMetadata&) = default;
 };
 
 struct MetadataRules {
