@@ -35,5 +35,6 @@ using BlobPtr = Handle<git_blob, git_blob_free>;
 using SignaturePtr = Handle<git_signature, git_signature_free>;
 using ConfigPtr = Handle<git_config, git_config_free>;
 using IndexPtr = Handle<git_index, git_index_free>;
+using OdbPtr = Handle<git_odb, git_odb_free>;
 
 }  // namespace mreg::git

@@ -73,6 +73,35 @@ std::optional<Oid> Repository::subtree_at(const Oid& commit, std::string_view pa
   return from_git(*git_tree_entry_id(entry.get()));
 }
 
+std::vector<TreeEntry> Repository::list_tree(const Oid& tree) const {
+  const TreePtr object = lookup_tree(m_impl->get(), tree);
+  const std::size_t count = git_tree_entrycount(object.get());
+  std::vector<TreeEntry> entries;
+  entries.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_tree_entry* entry = git_tree_entry_byindex(object.get(), i);
+    TreeEntry::Kind kind = TreeEntry::Kind::other;
+    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) kind = TreeEntry::Kind::tree;
+    if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) kind = TreeEntry::Kind::blob;
+    entries.push_back(TreeEntry{git_tree_entry_name(entry), from_git(*git_tree_entry_id(entry)), kind});
+  }
+  return entries;
+}
+
+std::string Repository::read_blob(const Oid& blob) const {
+  const BlobPtr object = lookup_blob(m_impl->get(), to_git(blob));
+  const auto* data = static_cast<const char*>(git_blob_rawcontent(object.get()));
+  return std::string(data, static_cast<std::size_t>(git_blob_rawsize(object.get())));
+}
+
+bool Repository::has_object(const Oid& id) const {
+  git_odb* raw = nullptr;
+  check(git_repository_odb(&raw, m_impl->get()), "opening the object database");
+  const OdbPtr odb(raw);
+  const git_oid oid = to_git(id);
+  return git_odb_exists(odb.get(), &oid) == 1;
+}
+
 std::vector<TreeFile> Repository::read_tree_files(const Oid& tree) const {
   const TreePtr root = lookup_tree(m_impl->get(), tree);
   std::vector<TreeFile> files;

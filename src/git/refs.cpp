@@ -6,7 +6,9 @@
 
 #include "git/convert.hpp"
 #include "git/git_error.hpp"
+#include "git/library.hpp"
 #include "git/repository_impl.hpp"
+#include "mreg/error.hpp"
 
 namespace mreg::git {
 namespace {
@@ -22,6 +24,14 @@ bool lost_race(int rc, bool expected_existing) {
 
 }  // namespace
 
+bool Repository::is_valid_ref_name(std::string_view full_ref) {
+  ensure_libgit2_initialized();
+  const std::string name(full_ref);
+  int valid = 0;
+  check(git_reference_name_is_valid(&valid, name.c_str()), fmt::format("checking the ref name {:?}", name));
+  return valid != 0;
+}
+
 std::optional<Oid> Repository::resolve_ref(std::string_view full_ref) const {
   const std::string name(full_ref);
   git_oid oid;
@@ -29,6 +39,22 @@ std::optional<Oid> Repository::resolve_ref(std::string_view full_ref) const {
   if (rc == GIT_ENOTFOUND) return std::nullopt;
   check(rc, fmt::format("resolving {}", name));
   return from_git(oid);
+}
+
+std::optional<Oid> Repository::resolve_revision(std::string_view revision) const {
+  const std::string spec(revision);
+  git_object* raw = nullptr;
+  const int rc = git_revparse_single(&raw, m_impl->get(), spec.c_str());
+  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) return std::nullopt;
+  check(rc, fmt::format("reading the revision {:?}", spec));
+  const ObjectPtr object(raw);
+  git_object* raw_commit = nullptr;
+  if (git_object_peel(&raw_commit, object.get(), GIT_OBJECT_COMMIT) < 0) {
+    throw Error(ErrorCode::invalid,
+                fmt::format("{:?} names a {}, not a commit", spec, git_object_type2string(git_object_type(object.get()))));
+  }
+  const ObjectPtr commit(raw_commit);
+  return from_git(*git_object_id(commit.get()));
 }
 
 std::optional<Oid> Repository::head_commit() const {

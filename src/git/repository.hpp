@@ -51,6 +51,14 @@ struct CommitInfo {
   std::string message;
 };
 
+// One entry of a tree, as list_tree() reports it.
+struct TreeEntry {
+  enum class Kind { tree, blob, other };  // other: a submodule's commit
+  std::string name;
+  Oid id;
+  Kind kind = Kind::other;
+};
+
 // A file to place in a new tree.
 struct TreeFile {
   std::string path;  // '/'-separated, relative
@@ -77,7 +85,14 @@ class Repository {
   std::optional<std::string> config_string(std::string_view key) const;
 
   // --- refs ---------------------------------------------------------------
+  // Whether git accepts `full_ref` ("refs/heads/pr-1") as a ref name.
+  static bool is_valid_ref_name(std::string_view full_ref);
   std::optional<Oid> resolve_ref(std::string_view full_ref) const;  // not peeled
+  // The commit that `revision` names, in any form `git rev-parse` accepts
+  // ("stage/production", "HEAD~2", "fraud@v1.2.0", a hex id), tags peeled.
+  // nullopt when it names nothing; Error(invalid) when it names an object
+  // that is not a commit (a tree, a blob).
+  std::optional<Oid> resolve_revision(std::string_view revision) const;
   std::optional<Oid> head_commit() const;       // nullopt on an unborn branch
   std::optional<std::string> head_branch_ref() const;  // "refs/heads/main" (also unborn); nullopt when detached
   // Every ref matching a glob ("refs/tags/*"), with its direct target, in one pass.
@@ -108,6 +123,13 @@ class Repository {
   std::optional<std::string> read_file_at(const Oid& commit, std::string_view path) const;
   // Id of the tree at directory `path` in the commit's tree; nullopt when absent.
   std::optional<Oid> subtree_at(const Oid& commit, std::string_view path) const;
+  // The entries of tree `tree`, one level, in git's order.
+  std::vector<TreeEntry> list_tree(const Oid& tree) const;
+  // Content of blob `blob`; Error(git) when it is missing or not a blob.
+  std::string read_blob(const Oid& blob) const;
+  // Whether the object database holds `id` (false for what a shallow clone
+  // left out, e.g. the parent of its oldest commit).
+  bool has_object(const Oid& id) const;
   // Every blob below tree `tree`, as (relative path, content), depth first.
   std::vector<TreeFile> read_tree_files(const Oid& tree) const;
 

@@ -193,3 +193,28 @@ TEST_CASE("default_signature without user.name says how to set it", "[git][objec
   CHECK_THAT(error, Catch::Contains("git config --global user.name \"Your Name\""));
   CHECK_THAT(error, Catch::Contains("git config --global user.email you@example.com"));
 }
+
+TEST_CASE("list_tree lists one level of a tree with kinds, and read_blob reads an entry", "[git][objects]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const Oid commit =
+      commit_files(repo, {{"models/fraud/model.yaml", "name: fraud\n"}, {"models/fraud/card/README.md", "hi\n"}});
+  const auto entries = repo.list_tree(*repo.subtree_at(commit, "models/fraud"));
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].name == "card");
+  CHECK(entries[0].kind == mreg::git::TreeEntry::Kind::tree);
+  CHECK(entries[0].id == repo.subtree_at(commit, "models/fraud/card"));
+  CHECK(entries[1].name == "model.yaml");
+  CHECK(entries[1].kind == mreg::git::TreeEntry::Kind::blob);
+  CHECK(repo.read_blob(entries[1].id) == "name: fraud\n");
+  CHECK(entries[1].id == oid_of(tmp.path(), commit.hex() + ":models/fraud/model.yaml"));
+}
+
+TEST_CASE("has_object tells present objects from absent ones", "[git][objects]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const Oid commit = commit_files(repo, {{"a", "1"}});
+  CHECK(repo.has_object(commit));
+  CHECK(repo.has_object(repo.read_commit(commit).tree));
+  CHECK_FALSE(repo.has_object(*Oid::from_hex("0123456789012345678901234567890123456789")));
+}

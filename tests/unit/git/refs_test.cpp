@@ -251,3 +251,29 @@ TEST_CASE("head_branch_ref and head_commit follow HEAD", "[git][refs]") {
   REQUIRE(repo.update_ref("refs/heads/stage/production", commit, std::nullopt, ""));
   CHECK(repo.head_commit() == commit);
 }
+
+TEST_CASE("resolve_revision reads what git rev-parse reads, peeled to a commit", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const Oid first = commit_files(repo, {{"a", "1"}});
+  const Oid second = commit_files(repo, {{"a", "2"}}, {first});
+  REQUIRE(repo.update_ref("refs/heads/stage/production", second, std::nullopt, "create"));
+  git(tmp.path(), "tag -a -m 'register a v1.0.0' a@v1.0.0 " + first.hex());
+
+  CHECK(repo.resolve_revision("stage/production") == second);
+  CHECK(repo.resolve_revision("refs/heads/stage/production") == second);
+  CHECK(repo.resolve_revision("stage/production~1") == first);
+  CHECK(repo.resolve_revision("a@v1.0.0") == first);
+  CHECK(repo.resolve_revision(second.hex().substr(0, 10)) == second);
+  CHECK_FALSE(repo.resolve_revision("no-such-branch"));
+  CHECK_FALSE(repo.resolve_revision("stage/production~5"));
+  CHECK_THROWS_AS(repo.resolve_revision("stage/production^{tree}"), mreg::Error);
+}
+
+TEST_CASE("is_valid_ref_name follows git's rules", "[git][refs]") {
+  CHECK(Repository::is_valid_ref_name("refs/heads/pr-1"));
+  CHECK(Repository::is_valid_ref_name("refs/heads/promote/fraud-1.3.0"));
+  CHECK_FALSE(Repository::is_valid_ref_name("refs/heads/a..b"));
+  CHECK_FALSE(Repository::is_valid_ref_name("refs/heads/a b"));
+  CHECK_FALSE(Repository::is_valid_ref_name("refs/heads/x.lock"));
+}
