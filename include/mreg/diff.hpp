@@ -9,9 +9,11 @@
 // in the same place so that the three agree.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,7 +34,9 @@ struct FieldChange {
 struct MetricChange {
   std::string name;
   std::optional<double> before, after;
-  std::optional<bool> improved;  // set when a gate names the metric and both values exist
+  // Set when a stage gate names the metric with a direction (>=, >, <=, <)
+  // and both values exist and differ: whether the change goes the good way.
+  std::optional<bool> improved;
 };
 
 struct ArtifactChange {
@@ -60,11 +64,18 @@ struct ReviewItem {
 };
 
 struct ReviewReport {
-  std::string base, head;
-  std::vector<ReviewItem> items;
+  std::string base, head;                // the revisions as given
+  std::string base_commit, head_commit;  // the commits they name
+  std::string stage;                     // the stage whose branch `base` is
+  std::vector<ReviewItem> items;         // sorted by model name
   bool ok() const;  // no failed check and no problem
+  std::size_t failed_checks() const;
+  std::size_t problems() const;
 };
 
+// Text for a terminal; markdown fit to post as a pull-request comment (GitHub
+// flavoured: tables, <details>); JSON with the stable keys that `mreg diff
+// --help` and `mreg review --help` document. Every result ends in a newline.
 std::string render(const DiffReport& report, ReportFormat format);
 std::string render(const ReviewReport& report, ReportFormat format);
 

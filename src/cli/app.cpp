@@ -99,6 +99,7 @@ void setup_app(CLI::App& app, GlobalOptions& global) {
   setup_versions(app, global);
   setup_get(app, global);
   setup_validate(app, global);
+  setup_diff(app, global);
 
   // Global options may also follow the command (`mreg list -q`); anything
   // else left over reaches refuse_leftovers().

@@ -21,5 +21,6 @@ void setup_show(CLI::App& app, const GlobalOptions& global);
 void setup_versions(CLI::App& app, const GlobalOptions& global);
 void setup_get(CLI::App& app, const GlobalOptions& global);
 void setup_validate(CLI::App& app, const GlobalOptions& global);
+void setup_diff(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mreg::cli
