@@ -37,7 +37,6 @@ void setup_diff(CLI::App& app, const GlobalOptions&) {
   cmd->add_option("REF_A", command->ref_a, "The older side: NAME@1.2.0, NAME#STAGE, NAME")->required()->type_name("");
   cmd->add_option("REF_B", command->ref_b, "The newer side")->required()->type_name("");
   auto* format = cmd->add_option("--format", command->format, "Output format (default text)")
-                     ->check(CLI::IsMember({"text", "markdown", "md", "json"}))
                      ->type_name("text|markdown|json");
   cmd->add_flag("--json", command->json, "Same as --format json")->excludes(format);
   cmd->footer(
