@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <fmt/format.h>
+
 #include "util/atomic_file.hpp"
 #include "util/file_io.hpp"
 
@@ -20,7 +22,7 @@ std::optional<std::string> read_work_file(const fs::path& path) {
 
 void write_work_file(const fs::path& path, std::string_view content) {
   ensure_directory(path.parent_path());
-  AtomicFile file(path.parent_path(), "." + path.filename().string() + ".mreg-tmp-", 0666);
+  AtomicFile file(path.parent_path(), fmt::format(".{}.mreg-tmp-", path.filename().string()), 0666);
   file.write(content.data(), content.size());
   file.commit(path);
 }
