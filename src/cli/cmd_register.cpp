@@ -63,9 +63,13 @@ void run_register(const CLI::App& cmd, const RegisterCommand& command, const Glo
   }
   if (global.quiet) return;
   const Style style = global.stdout_style();
-  fmt::print("{} {} {} (tag {}, commit {}); stored {} new of {}\n", style.green("registered"), info.name,
-             style.bold("v" + info.version.str()), info.tag, short_commit(info.commit),
-             human_bytes(result.bytes_new), human_bytes(result.bytes_total));
+  // Without PATHs nothing was stored: the artifacts are the draft's.
+  const std::string stored = command.paths.empty()
+                                 ? std::string("artifacts from the draft model.yaml")
+                                 : fmt::format("stored {} new of {}", human_bytes(result.bytes_new),
+                                               human_bytes(result.bytes_total));
+  fmt::print("{} {} {} (tag {}, commit {}); {}\n", style.green("registered"), info.name,
+             style.bold("v" + info.version.str()), info.tag, short_commit(info.commit), stored);
   if (global.verbose) {
     for (const auto& artifact : result.metadata.artifacts) {
       fmt::print("  {}  {}  {}\n", artifact.digest.id(), human_bytes(artifact.size), artifact.path);

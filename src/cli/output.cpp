@@ -70,6 +70,8 @@ void Table::print(std::ostream& out, const Style& header_style) const {
       line += r == 0 ? header_style.bold(row[c]) : row[c];
       if (!last) line.append(widths[c] - display_width(row[c]) + 2, ' ');
     }
+    // An empty last cell would leave the padding of the one before it.
+    while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << '\n';
   }
 }

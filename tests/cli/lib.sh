@@ -161,13 +161,18 @@ assert_fails() {  # EXPECTED_EXIT CMD...
 
 # Checks that $1 is JSON; with more arguments, a python expression over `d`
 # (the parsed document) that must be true, e.g. 'd["version"] == "0.1.0"'.
+# has_keys(obj, [...]) is true when obj's keys start with exactly these, in
+# this order: documented keys are stable, later features may append others.
 assert_json() {  # TEXT [PYTHON_EXPRESSION...]
   local text=$1 expression result
   shift
   printf '%s' "$text" | python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null ||
     fail "output is not valid JSON" "found:" "$(show "$text")"
   for expression in "$@"; do
-    result=$(printf '%s' "$text" | python3 -c "import json,sys; d=json.load(sys.stdin); print(bool($expression))" 2>&1) ||
+    result=$(printf '%s' "$text" | python3 -c "import json,sys
+def has_keys(obj, keys): return list(obj)[:len(keys)] == keys
+d = json.load(sys.stdin)
+print(bool($expression))" 2>&1) ||
       result="error: $result"
     [ "$result" = "True" ] || fail "JSON check failed: $expression" "result: $result" "document:" "$(show "$text")"
   done
@@ -202,7 +207,7 @@ count_objects() {
 # xxhsum independently of mreg; empty when xxhsum is not installed.
 xxh128_of() {
   if command -v xxhsum >/dev/null 2>&1; then
-    echo "xxh128:$(xxhsum -H2 "$1" | cut -d' ' -f1)"
+    echo "xxh128:$(xxhsum -H2 "$1" 2>/dev/null | cut -d" " -f1)"
   fi
 }
 

@@ -95,9 +95,9 @@ test_get_json_has_the_documented_keys() {
   registry_with_versions
   run_ok mreg get fraud -o out --json
   assert_json "$OUT" \
-    'list(d) == ["directory", "files", "bytes_written"]' \
+    'has_keys(d, ["directory", "files", "bytes_written"])' \
     'sorted(f["path"] for f in d["files"]) == ["config/params.json", "model.bin"]' \
-    'all(list(f) == ["path", "status"] and f["status"] == "written" for f in d["files"])' \
+    'all(has_keys(f, ["path", "status"]) and f["status"] == "written" for f in d["files"])' \
     'd["bytes_written"] == 250300' \
     'd["directory"].endswith("out")'
 }

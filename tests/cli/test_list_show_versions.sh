@@ -28,9 +28,9 @@ test_list_shows_latest_and_counts() {
   local lines
   lines=$(printf '%s\n' "$OUT" | wc -l)
   assert_eq "3" "$lines" "a header and one line per model"
-  assert_matches "$OUT" '^NAME +LATEST +VERSIONS +DEPRECATED$'
-  assert_matches "$OUT" '^churn +1\.0\.0 +1 +0$'
-  assert_matches "$OUT" '^fraud +0\.2\.0 +2 +0$'
+  assert_matches "$OUT" '^NAME +LATEST +VERSIONS +DEPRECATED( |$)'
+  assert_matches "$OUT" '^churn +1\.0\.0 +1 +0( |$)'
+  assert_matches "$OUT" '^fraud +0\.2\.0 +2 +0( |$)'
   assert_eq "churn" "$(printf '%s\n' "$OUT" | sed -n 2p | cut -d' ' -f1)" "sorted by name"
 }
 

@@ -271,7 +271,7 @@ test_register_json_has_the_documented_keys() {
   random_file model.bin 1000
   run_ok mreg register fraud model.bin --json
   assert_json "$OUT" \
-    'list(d) == ["name", "version", "tag", "commit", "previous_latest", "bytes_total", "bytes_new"]' \
+    'has_keys(d, ["name", "version", "tag", "commit", "previous_latest", "bytes_total", "bytes_new"])' \
     'd["name"] == "fraud" and d["version"] == "0.1.0" and d["tag"] == "fraud@v0.1.0"' \
     'd["previous_latest"] is None' \
     "d[\"commit\"] == \"$(git rev-parse HEAD)\""

@@ -10,7 +10,7 @@ test_a_fresh_registry_is_valid() {
   run_ok mreg validate
   assert_contains "$OUT" "no problems"
   run_ok mreg validate --json
-  assert_json "$OUT" 'd == {"ok": True, "diagnostics": []}'
+  assert_json "$OUT" 'd["ok"] is True and d["diagnostics"] == []'
 }
 
 test_unknown_key_is_reported_with_its_position() {
@@ -53,10 +53,10 @@ test_validate_json_lists_diagnostics() {
   printf 'schema: 1\nname: bar\ncolour: red\n' >models/bar/model.yaml
   assert_fails 1 mreg validate --json models/bar/model.yaml
   assert_json "$OUT" \
-    'list(d) == ["ok", "diagnostics"]' \
+    'has_keys(d, ["ok", "diagnostics"])' \
     'd["ok"] is False' \
     'len(d["diagnostics"]) >= 1' \
-    'all(list(x) == ["file", "line", "column", "message"] for x in d["diagnostics"])' \
+    'all(has_keys(x, ["file", "line", "column", "message"]) for x in d["diagnostics"])' \
     'any(x["line"] == 3 and x["column"] == 1 and "colour" in x["message"] for x in d["diagnostics"])' \
     'all(x["file"].endswith("models/bar/model.yaml") for x in d["diagnostics"])'
 }
