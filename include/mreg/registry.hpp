@@ -100,14 +100,25 @@ struct RegisterResult {
 
 struct ModelSummary {
   std::string name;
-  std::optional<Version> latest;  // nullopt when every version is deprecated
+  std::optional<Version> latest;  // nullopt when every version is deprecated (or no tag is in this clone)
   std::size_t version_count = 0;
   std::size_t deprecated_count = 0;
+  // What each configured stage holds of this model, in the order of mreg.yaml;
+  // stages that do not hold it are left out.
+  std::vector<std::pair<std::string, StageEntry>> stages;
 };
 
 struct ResolvedVersion {
   VersionInfo info;
   ModelMetadata metadata;
+  // Configured stages whose branch holds exactly this version (the tagged
+  // subtree), in the order of mreg.yaml.
+  std::vector<std::string> stages;
+  // NAME#STAGE only: the stage commit read. When `verified` is false the
+  // version tag is not in this clone (a clone of the stage branch only): the
+  // metadata is the stage's copy, and `info` holds only name, version and tag.
+  std::string stage_commit;
+  bool verified = true;
 };
 
 enum class Overwrite { no, yes };
@@ -117,6 +128,11 @@ struct GetResult {
   std::filesystem::path directory;
   std::vector<std::pair<std::string, FileStatus>> files;  // artifact path -> what happened
   std::uint64_t bytes_written = 0;
+  // False for NAME#STAGE read from a stage whose version tag `tag` is not in
+  // this clone: the artifact list is the stage's copy, the files are still
+  // checked against its digests.
+  bool verified = true;
+  std::string tag;
 };
 
 class Registry {
@@ -137,6 +153,9 @@ class Registry {
   const RegistryConfig& config() const;
   const std::filesystem::path& workdir() const;
   BlobStore& store();
+  // The git remote that stage branches and tags go to: git config
+  // mreg.gitRemote, else "origin".
+  std::string git_remote() const;
 
   // Stores the files and writes the draft models/<name>/model.yaml (without a
   // version), staged in the index.

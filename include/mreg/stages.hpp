@@ -78,7 +78,8 @@ struct StageChange {
 struct DeprecateResult {
   std::string name;
   Version version;
-  std::string tag;  // "name@v1.2.0!"
+  std::string tag;                  // "name@v1.2.0!"
+  std::vector<std::string> stages;  // stages that still hold the version (demote it or promote another)
 };
 
 struct HistoryEvent {

@@ -100,6 +100,11 @@ void setup_app(CLI::App& app, GlobalOptions& global) {
   setup_get(app, global);
   setup_validate(app, global);
   setup_diff(app, global);
+  setup_stages(app, global);
+  setup_promote(app, global);
+  setup_demote(app, global);
+  setup_deprecate(app, global);
+  setup_history(app, global);
 
   // Global options may also follow the command (`mreg list -q`); anything
   // else left over reaches refuse_leftovers().

@@ -1,4 +1,5 @@
 // mreg get: materialize a version's files in a directory, verified.
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -43,12 +44,19 @@ void run_get(const GetCommand& command, const GlobalOptions& global) {
   const GetResult result =
       registry.get(ref, directory, command.force ? Overwrite::yes : Overwrite::no, progress);
 
+  if (!result.verified && !global.quiet) {
+    fmt::print(stderr,
+               "note: the version tag {} is not in this clone, so it could not be checked; the files are the ones "
+               "the stage's model.yaml lists, each checked against its digest\n",
+               result.tag);
+  }
   if (command.json) {
     nlohmann::ordered_json out;
     out["directory"] = result.directory.string();
     out["files"] = nlohmann::ordered_json::array();
     for (const auto& [path, status] : result.files) out["files"].push_back({{"path", path}, {"status", status_name(status)}});
     out["bytes_written"] = result.bytes_written;
+    out["verified"] = result.verified;
     print_json(std::cout, out);
     return;
   }
@@ -79,11 +87,12 @@ void setup_get(CLI::App& app, const GlobalOptions& global) {
       "written, unless --force.\n"
       "\n"
       "JSON (--json): {\"directory\", \"files\": [{\"path\", \"status\" (written|unchanged|replaced)}],\n"
-      "               \"bytes_written\"}\n"
+      "               \"bytes_written\", \"verified\" (false: NAME#STAGE in a clone without the version tag)}\n"
       "\n"
       "Examples:\n"
       "  mreg get fraud-detector -o serving/model\n"
-      "  mreg get fraud-detector@1.2.0 --force\n");
+      "  mreg get fraud-detector@1.2.0 --force\n"
+      "  mreg get fraud-detector#production -o /srv/model\n");
   cmd->callback([command, &global] { run_get(*command, global); });
 }
 

@@ -31,13 +31,19 @@ nlohmann::ordered_json to_json(const ResolvedVersion& resolved) {
   out["name"] = info.name;
   out["version"] = info.version.str();
   out["tag"] = info.tag;
-  out["commit"] = info.commit;
-  out["registered_at"] = iso8601(info.time, info.time_offset_minutes);
-  out["registered_by"] = {{"name", info.tagger_name}, {"email", info.tagger_email}};
+  const auto null = nlohmann::ordered_json(nullptr);
+  out["commit"] = resolved.verified ? nlohmann::ordered_json(info.commit) : null;
+  out["registered_at"] = resolved.verified ? nlohmann::ordered_json(iso8601(info.time, info.time_offset_minutes)) : null;
+  out["registered_by"] = resolved.verified
+                             ? nlohmann::ordered_json({{"name", info.tagger_name}, {"email", info.tagger_email}})
+                             : null;
   out["message"] = info.message;
   out["deprecated"] = info.deprecated;
   out["deprecation_reason"] = info.deprecated ? nlohmann::ordered_json(info.deprecation_reason) : nullptr;
   out["metadata"] = metadata_to_json(resolved.metadata);
+  out["stages"] = resolved.stages;
+  out["verified"] = resolved.verified;
+  out["stage_commit"] = resolved.stage_commit.empty() ? null : nlohmann::ordered_json(resolved.stage_commit);
   return out;
 }
 
@@ -69,10 +75,19 @@ void print_text(const ResolvedVersion& resolved, bool list_files, const Style& s
   const VersionInfo& info = resolved.info;
   const ModelMetadata& m = resolved.metadata;
   fmt::print("{} {}\n", style.bold(info.name), style.bold("v" + info.version.str()));
-  print_field("tag", info.tag);
-  print_field("commit", info.commit);
-  print_field("registered", fmt::format("{} by {} <{}>", iso8601(info.time, info.time_offset_minutes),
-                                        info.tagger_name, info.tagger_email));
+  if (resolved.verified) {
+    print_field("tag", info.tag);
+    print_field("commit", info.commit);
+    print_field("registered", fmt::format("{} by {} <{}>", iso8601(info.time, info.time_offset_minutes),
+                                          info.tagger_name, info.tagger_email));
+  } else {
+    print_field("tag", fmt::format("{} ({})", info.tag,
+                                   style.yellow("unverified: the version tag could not be checked, it is not in "
+                                                "this clone; the metadata is the stage's copy")));
+  }
+  if (!resolved.stage_commit.empty()) print_field("stage commit", resolved.stage_commit);
+  print_field("stages", resolved.stages.empty() ? std::string("none")
+                                                : fmt::format("{}", fmt::join(resolved.stages, ", ")));
   if (!info.message.empty()) print_field("message", info.message);
   if (info.deprecated) print_field("deprecated", style.yellow(info.deprecation_reason.empty() ? "yes" : info.deprecation_reason));
 
@@ -129,11 +144,15 @@ void setup_show(CLI::App& app, const GlobalOptions& global) {
   cmd->footer(
       "JSON (--json): {\"name\", \"version\", \"tag\", \"commit\", \"registered_at\" (ISO-8601),\n"
       "               \"registered_by\": {\"name\", \"email\"}, \"message\", \"deprecated\" (bool),\n"
-      "               \"deprecation_reason\" (string or null), \"metadata\": {model.yaml as JSON}}\n"
+      "               \"deprecation_reason\" (string or null), \"metadata\": {model.yaml as JSON},\n"
+      "               \"stages\": [stages holding this version], \"verified\" (false: read from a stage\n"
+      "               whose version tag is not in this clone; commit, registered_at and registered_by\n"
+      "               are then null), \"stage_commit\" (for NAME#STAGE, else null)}\n"
       "\n"
       "Examples:\n"
       "  mreg show fraud-detector\n"
       "  mreg show fraud-detector@1.2.0 --files\n"
+      "  mreg show fraud-detector#production\n"
       "  mreg show fraud-detector --json | jq .metadata.metrics\n");
   cmd->callback([command, &global] { run_show(*command, global); });
 }

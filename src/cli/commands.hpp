@@ -22,5 +22,10 @@ void setup_versions(CLI::App& app, const GlobalOptions& global);
 void setup_get(CLI::App& app, const GlobalOptions& global);
 void setup_validate(CLI::App& app, const GlobalOptions& global);
 void setup_diff(CLI::App& app, const GlobalOptions& global);
+void setup_stages(CLI::App& app, const GlobalOptions& global);
+void setup_promote(CLI::App& app, const GlobalOptions& global);
+void setup_demote(CLI::App& app, const GlobalOptions& global);
+void setup_deprecate(CLI::App& app, const GlobalOptions& global);
+void setup_history(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mreg::cli

@@ -122,6 +122,8 @@ GetResult Registry::get(const ModelRef& ref, const fs::path& directory, Overwrit
 
   GetResult result;
   result.directory = directory;
+  result.verified = resolved.verified;
+  result.tag = resolved.info.tag;
   std::uint64_t total = 0;
   for (const auto& file : plan) {
     if (file.status != GetResult::FileStatus::unchanged) total += file.artifact->size;

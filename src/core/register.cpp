@@ -185,6 +185,7 @@ std::string tag_message(std::string_view name, const Version& version, std::stri
 
 AddResult Registry::add(const AddOptions& options, Progress& progress) {
   auto& impl = *m_impl;
+  impl.require_work_tree_config("add");
   check_model_name(options.name);
   check_integrity_supported(impl.config);
   const auto tags = TagIndex::read(impl.repo);
@@ -207,6 +208,7 @@ AddResult Registry::add(const AddOptions& options, Progress& progress) {
 RegisterResult Registry::register_version(const RegisterOptions& options, Progress& progress) {
   auto& impl = *m_impl;
   const std::string& name = options.add.name;
+  impl.require_work_tree_config("register");
   check_model_name(name);
   check_integrity_supported(impl.config);
   // Fail on a missing identity before hashing gigabytes.

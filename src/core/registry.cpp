@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <system_error>
 
@@ -29,6 +31,37 @@ fs::path store_root(const git::Repository& repo) {
   return repo.common_dir() / "mreg";
 }
 
+// A clone that has checked out a stage branch and has no mreg.yaml in its
+// work tree (a deploy machine ran `git clone --depth 1 --branch
+// stage/production`) can still read its stages: the config is the default
+// branch's mreg.yaml when that was fetched (refs/remotes/<remote>/HEAD),
+// else the defaults with one stage per stage branch in the clone and no
+// rules. nullopt when the current branch is not a stage branch.
+std::optional<RegistryConfig> deploy_clone_config(const git::Repository& repo) {
+  const RegistryConfig defaults;
+  const std::string stage_refs = branch_ref(defaults.stage_branch_prefix);
+  const auto head = repo.head_branch_ref();
+  if (!head || !head->starts_with(stage_refs)) return std::nullopt;
+  auto remote = repo.config_string("mreg.gitRemote");
+  if (!remote || remote->empty()) remote = "origin";
+  if (const auto default_branch = repo.resolve_ref(fmt::format("refs/remotes/{}/HEAD", *remote))) {
+    if (auto text = repo.read_file_at(*default_branch, config_file_name)) {
+      return load_registry_config(*text, fmt::format("{}/HEAD:{}", *remote, config_file_name));
+    }
+  }
+  std::set<std::string> stages;
+  const std::string remote_stage_refs = fmt::format("refs/remotes/{}/{}", *remote, defaults.stage_branch_prefix);
+  for (const auto& glob : {stage_refs, remote_stage_refs}) {
+    for (const auto& [ref, target] : repo.list_refs(glob + "*")) {
+      const std::string stage = ref.substr(glob.size());
+      if (!stage_name_problem(stage)) stages.insert(stage);
+    }
+  }
+  RegistryConfig config;
+  for (const auto& stage : stages) config.stages.push_back(StageConfig{stage, {}, {}});
+  return config;
+}
+
 }  // namespace
 
 std::string Registry::Impl::model_dir(std::string_view name) const {
@@ -39,6 +72,20 @@ std::string Registry::Impl::model_file(std::string_view name) const {
   return fmt::format("{}/{}/model.yaml", config.models_dir, name);
 }
 
+std::string Registry::Impl::git_remote() const {
+  auto configured = repo.config_string("mreg.gitRemote");
+  return configured && !configured->empty() ? *configured : std::string("origin");
+}
+
+void Registry::Impl::require_work_tree_config(std::string_view what) const {
+  if (config_in_work_tree) return;
+  throw Error(ErrorCode::invalid,
+              fmt::format("cannot {} here: there is no {} in the work tree, which is a checkout of a stage branch "
+                          "(it holds only the stage's models)",
+                          what, config_file_name),
+              "run it in a clone of the registry's default branch");
+}
+
 Registry::Registry(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Registry::Registry(Registry&&) noexcept = default;
 Registry& Registry::operator=(Registry&&) noexcept = default;
@@ -47,6 +94,7 @@ Registry::~Registry() = default;
 const RegistryConfig& Registry::config() const { return m_impl->config; }
 const fs::path& Registry::workdir() const { return m_impl->workdir; }
 BlobStore& Registry::store() { return m_impl->store; }
+std::string Registry::git_remote() const { return m_impl->git_remote(); }
 
 Registry Registry::open(const fs::path& start) {
   auto repo = git::Repository::discover(start);
@@ -60,13 +108,19 @@ Registry Registry::open(const fs::path& start) {
   }
   const fs::path workdir = repo->workdir();
   const auto config_text = read_work_file(workdir / config_file_name);
-  if (!config_text) {
+  std::optional<RegistryConfig> config;
+  if (config_text) {
+    config = load_registry_config(*config_text, config_file_name);
+  } else {
+    config = deploy_clone_config(*repo);
+  }
+  if (!config) {
     throw Error(ErrorCode::not_found, fmt::format("no {} in {}", config_file_name, workdir.string()),
                 "run `mreg init` to make this repository a registry");
   }
-  auto config = load_registry_config(*config_text, config_file_name);
   auto store = BlobStore(store_root(*repo));
-  return Registry(std::make_unique<Impl>(Impl{std::move(*repo), workdir, std::move(config), std::move(store)}));
+  return Registry(std::make_unique<Impl>(
+      Impl{std::move(*repo), workdir, std::move(*config), std::move(store), config_text.has_value()}));
 }
 
 InitResult Registry::init(const fs::path& directory, const InitOptions& options) {

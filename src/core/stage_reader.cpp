@@ -1,0 +1,181 @@
+#include "core/stage_reader.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "mreg/error.hpp"
+#include "mreg/refs.hpp"
+
+namespace mreg {
+namespace {
+
+bool holds_model_file(const std::vector<git::TreeEntry>& entries) {
+  return std::any_of(entries.begin(), entries.end(), [](const git::TreeEntry& entry) {
+    return entry.kind == git::TreeEntry::Kind::blob && entry.name == "model.yaml";
+  });
+}
+
+void collect_subtrees(const git::Repository& repo, const git::Oid& tree, const std::string& prefix,
+                      std::vector<StageSubtree>& out) {
+  for (const auto& entry : repo.list_tree(tree)) {
+    if (entry.kind != git::TreeEntry::Kind::tree) continue;
+    const std::string name = prefix + entry.name;
+    if (holds_model_file(repo.list_tree(entry.id))) {
+      out.push_back({name, entry.id});
+    } else {
+      collect_subtrees(repo, entry.id, name + "/", out);
+    }
+  }
+}
+
+std::string first_line(std::string_view text) {
+  auto line = text.substr(0, text.find('\n'));
+  return std::string(line);
+}
+
+}  // namespace
+
+StageBranch find_stage_branch(const Registry::Impl& impl, std::string_view stage) {
+  StageBranch branch;
+  branch.stage = std::string(stage);
+  branch.branch = stage_branch_name(impl.config.stage_branch_prefix, stage);
+  branch.ref = branch_ref(branch.branch);
+  branch.local_tip = impl.repo.resolve_ref(branch.ref);
+  if (!branch.local_tip) {
+    const std::string remote = impl.git_remote();
+    branch.remote_tip = impl.repo.resolve_ref(fmt::format("refs/remotes/{}/{}", remote, branch.branch));
+    if (branch.remote_tip) branch.remote_branch = fmt::format("{}/{}", remote, branch.branch);
+  }
+  return branch;
+}
+
+std::vector<StageSubtree> stage_subtrees(const git::Repository& repo, const git::Oid& commit,
+                                         std::string_view models_dir) {
+  std::vector<StageSubtree> result;
+  const auto models = repo.subtree_at(commit, models_dir);
+  if (!models) return result;
+  collect_subtrees(repo, *models, "", result);
+  std::sort(result.begin(), result.end(),
+            [](const StageSubtree& a, const StageSubtree& b) { return a.name < b.name; });
+  return result;
+}
+
+std::optional<git::Oid> tagged_subtree(const Registry::Impl& impl, std::string_view name,
+                                       const IndexedVersion& version) {
+  if (!impl.repo.has_object(version.tag_target)) return std::nullopt;
+  const std::string tag = version_tag_name(name, version.version);
+  const auto info = impl.repo.read_tag(tag);
+  if (!info || !impl.repo.has_object(info->target)) return std::nullopt;
+  auto subtree = impl.repo.subtree_at(info->target, impl.model_dir(name));
+  if (!subtree) {
+    throw Error(ErrorCode::corrupt,
+                fmt::format("tag {} points at commit {}, which has no {}/", tag, info->target.hex().substr(0, 12),
+                            impl.model_dir(name)),
+                "the tag was not made by mreg register; ask whoever created it");
+  }
+  return subtree;
+}
+
+StageModel read_stage_model(const Registry::Impl& impl, const TagIndex& tags, const git::Oid& commit,
+                            const StageSubtree& subtree, std::string_view stage_source) {
+  StageModel model;
+  model.tree = subtree.tree;
+  StageEntry& entry = model.entry;
+  entry.name = subtree.name;
+  const std::string file = impl.model_file(subtree.name);
+  const auto text = impl.repo.read_file_at(commit, file);
+  if (!text) {
+    entry.status = StageEntry::Status::invalid;
+    entry.problem = fmt::format("{}/ on {} has no model.yaml", impl.model_dir(subtree.name), stage_source);
+    return model;
+  }
+  MetadataRules rules;
+  rules.expected_name = subtree.name;
+  auto parsed = parse_model_metadata(*text, fmt::format("{}:{}", stage_source, file), rules);
+  if (!parsed.metadata || !parsed.metadata->version) {
+    entry.status = StageEntry::Status::invalid;
+    entry.problem = parsed.diagnostics.empty()
+                        ? fmt::format("{} on {} names no version", file, stage_source)
+                        : fmt::format("{} on {} is not valid: {}", file, stage_source,
+                                      first_line(parsed.diagnostics.front().str()));
+    return model;
+  }
+  model.metadata = std::move(parsed.metadata);
+  entry.version = model.metadata->version;
+  const std::string tag = version_tag_name(subtree.name, *entry.version);
+  const IndexedVersion* indexed = tags.find(subtree.name, *entry.version);
+  const auto& registered = tags.versions_of(subtree.name);
+  if (!indexed && !registered.empty()) {
+    // This clone has the model's tags, just not this one: tags are fetched
+    // with the commits they point at, so it was most likely never registered.
+    std::string versions;
+    for (auto it = registered.rbegin(); it != registered.rend(); ++it) {
+      versions += (versions.empty() ? "" : ", ") + it->version.str();
+    }
+    entry.status = StageEntry::Status::modified;
+    entry.problem = fmt::format(
+        "{} on {} names v{}, which is not a registered version of {} (registered: {}): it was edited by hand, or "
+        "the tag {} was not fetched (`git fetch --tags`)",
+        file, stage_source, entry.version->str(), subtree.name, versions, tag);
+    return model;
+  }
+  if (!indexed) {
+    entry.status = StageEntry::Status::unverified;
+    entry.problem = fmt::format(
+        "the version tag {} is not in this clone (a clone of the stage branch only?), so the stage's copy could not "
+        "be checked against it; `git fetch --tags` brings the tags",
+        tag);
+    return model;
+  }
+  entry.deprecated = indexed->deprecated;
+  const auto tagged = tagged_subtree(impl, subtree.name, *indexed);
+  if (!tagged) {
+    entry.status = StageEntry::Status::unverified;
+    entry.problem = fmt::format("the commit of tag {} is not in this clone, so the stage's copy could not be checked",
+                                tag);
+    return model;
+  }
+  if (*tagged != subtree.tree) {
+    entry.status = StageEntry::Status::modified;
+    entry.problem = fmt::format(
+        "{}/ on {} is not the registered {}: its files differ from the tagged commit's, so it was edited by hand",
+        impl.model_dir(subtree.name), stage_source, tag);
+  }
+  return model;
+}
+
+std::optional<StageModel> read_stage_model(const Registry::Impl& impl, const TagIndex& tags, const git::Oid& commit,
+                                           std::string_view name, std::string_view stage_source) {
+  const auto tree = impl.repo.subtree_at(commit, impl.model_dir(name));
+  if (!tree) return std::nullopt;
+  return read_stage_model(impl, tags, commit, StageSubtree{std::string(name), *tree}, stage_source);
+}
+
+StageState read_stage_state(const Registry::Impl& impl, const TagIndex& tags, const StageBranch& branch) {
+  StageState state;
+  state.stage = branch.stage;
+  state.branch = branch.source();
+  const auto tip = branch.tip();
+  if (!tip) return state;
+  state.tip = tip->hex();
+  for (const auto& subtree : stage_subtrees(impl.repo, *tip, impl.config.models_dir)) {
+    state.models.push_back(read_stage_model(impl, tags, *tip, subtree, state.branch).entry);
+  }
+  return state;
+}
+
+const StageConfig& configured_stage(const Registry::Impl& impl, std::string_view stage, ErrorCode code) {
+  if (const auto* found = impl.config.find_stage(stage)) return *found;
+  std::vector<std::string> names;
+  for (const auto& configured : impl.config.stages) names.push_back(configured.name);
+  if (auto problem = stage_name_problem(stage)) throw Error(ErrorCode::invalid, *problem);
+  throw Error(code,
+              fmt::format("unknown stage \"{}\": the configured stages are {}", stage,
+                          names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "))),
+              impl.config_in_work_tree ? "add it under `stages:` in mreg.yaml, or use one of those"
+                                    : "this clone has no mreg.yaml; its stages are the stage branches it holds");
+}
+
+}  // namespace mreg
