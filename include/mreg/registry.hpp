@@ -192,8 +192,12 @@ class Registry {
 
   // --- comparing (diff.hpp) ----------------------------------------------------
   DiffReport diff(const ModelRef& a, const ModelRef& b) const;
-  // What moving a stage branch from `base` to `head` (any revisions) does.
-  ReviewReport review(std::string_view base, std::string_view head) const;
+  // What moving a stage branch from `base` to `head` (any revisions git
+  // accepts) does: promotions with the stage's rules checked, demotions, and
+  // problems (subtrees that are not registered versions'). The stage is
+  // `stage`, else the one whose branch `base` names ("stage/production",
+  // "origin/stage/production"); Error(usage) when neither says.
+  ReviewReport review(std::string_view base, std::string_view head, std::string_view stage = {}) const;
 
   // Validates the given files (model.yaml or mreg.yaml, told apart by name),
   // or with no paths mreg.yaml and every models/**/model.yaml in the work tree.

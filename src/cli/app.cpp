@@ -100,6 +100,7 @@ void setup_app(CLI::App& app, GlobalOptions& global) {
   setup_get(app, global);
   setup_validate(app, global);
   setup_diff(app, global);
+  setup_review(app, global);
   setup_stages(app, global);
   setup_promote(app, global);
   setup_demote(app, global);

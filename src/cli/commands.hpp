@@ -22,6 +22,7 @@ void setup_versions(CLI::App& app, const GlobalOptions& global);
 void setup_get(CLI::App& app, const GlobalOptions& global);
 void setup_validate(CLI::App& app, const GlobalOptions& global);
 void setup_diff(CLI::App& app, const GlobalOptions& global);
+void setup_review(CLI::App& app, const GlobalOptions& global);
 void setup_stages(CLI::App& app, const GlobalOptions& global);
 void setup_promote(CLI::App& app, const GlobalOptions& global);
 void setup_demote(CLI::App& app, const GlobalOptions& global);

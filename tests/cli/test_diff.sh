@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mreg diff: metadata, metrics with deltas, artifacts with sizes, in text, markdown and JSON.
 # shellcheck source=lib.sh
+# shellcheck disable=SC2016  # backticks are markdown code spans, matched literally
 source "${MREG_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
 # A registry whose production stage gates auc (higher is better) and
@@ -139,6 +140,15 @@ test_bad_usage_and_unknown_refs() {
   assert_contains "$ERR" "9.9.9"
   assert_fails 1 mreg diff fraud@0.1.0 nosuch
   assert_contains "$ERR" "nosuch"
+}
+
+test_stage_refs_compare_what_stages_hold() {
+  two_versions
+  run_ok mreg promote fraud@0.1.0 staging
+  run_ok mreg promote fraud@0.1.0 production
+  run_ok mreg promote fraud@0.2.0 staging
+  run_ok mreg diff 'fraud#production' 'fraud#staging' --json
+  assert_json "$OUT" 'd["ref_a"] == "fraud@0.1.0" and d["ref_b"] == "fraud@0.2.0"'
 }
 
 run_tests "$@"
