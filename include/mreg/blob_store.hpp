@@ -7,6 +7,9 @@
 // object is moved aside to <root>/corrupt/ and reported as Error(corrupt).
 // Ingest reads each input once, in constant memory.
 //
+// Progress: the store only advances the caller's Progress by the bytes it
+// copies; the caller brackets the work with begin/end (see ProgressScope).
+//
 // Thread-safety: a BlobStore may be used from several threads and processes
 // at once; all coordination is through atomic renames.
 #pragma once

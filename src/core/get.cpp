@@ -17,6 +17,7 @@
 #include "core/registry_impl.hpp"
 #include "mreg/error.hpp"
 #include "mreg/names.hpp"
+#include "util/progress_scope.hpp"
 
 namespace fs = std::filesystem;
 
@@ -136,12 +137,13 @@ GetResult Registry::get(const ModelRef& ref, const fs::path& directory, Overwrit
     // directory inside `directory`, then renamed into place, so a corrupt
     // object found on the last file leaves the directory as it was.
     StagingDirectory staging(directory);
-    progress.begin("materializing", total);
-    for (const auto& file : plan) {
-      if (file.status == GetResult::FileStatus::unchanged) continue;
-      store.materialize(file.artifact->digest, file.artifact->size, staging.path() / file.artifact->path, progress);
+    {
+      const ProgressScope scope(progress, "materializing", total);
+      for (const auto& file : plan) {
+        if (file.status == GetResult::FileStatus::unchanged) continue;
+        store.materialize(file.artifact->digest, file.artifact->size, staging.path() / file.artifact->path, progress);
+      }
     }
-    progress.end();
     for (const auto& file : plan) {
       if (file.status == GetResult::FileStatus::unchanged) continue;
       fs::create_directories(file.destination.parent_path());

@@ -23,6 +23,7 @@
 #include "mreg/error.hpp"
 #include "mreg/names.hpp"
 #include "mreg/refs.hpp"
+#include "util/progress_scope.hpp"
 
 namespace fs = std::filesystem;
 
@@ -51,7 +52,7 @@ Ingested ingest(BlobStore& store, const std::vector<fs::path>& paths, Progress& 
   Ingested result;
   auto sources = collect_artifact_sources(paths);
   for (const auto& source : sources) result.bytes_total += source.size;
-  progress.begin("storing", result.bytes_total);
+  const ProgressScope scope(progress, "storing", result.bytes_total);
   for (const auto& source : sources) {
     const auto stored = store.put_file(source.source, progress);
     if (stored.is_new) result.bytes_new += stored.size;
@@ -60,7 +61,6 @@ Ingested ingest(BlobStore& store, const std::vector<fs::path>& paths, Progress& 
          detect_artifact_format(source.artifact_path, read_head_bytes(source.source))});
     result.sources.push_back(fs::weakly_canonical(source.source));
   }
-  progress.end();
   return result;
 }
 

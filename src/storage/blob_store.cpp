@@ -23,7 +23,6 @@
 #include "util/file_io.hpp"
 #include "util/hashing_copy.hpp"
 #include "util/platform_copy.hpp"
-#include "util/progress_scope.hpp"
 
 namespace mreg {
 namespace {
@@ -110,7 +109,6 @@ BlobStore::Stored BlobStore::put_file(const std::filesystem::path& source, Progr
   AtomicFile temp = new_object_temp(m_root);
   HashedBytes stored;
   {
-    ProgressScope scope(progress, source.string(), size);
     if (auto cloned = clone_hashed(source_fd.get(), temp, progress)) {
       stored = *cloned;
     } else {
@@ -174,7 +172,6 @@ void BlobStore::materialize(const Digest& digest, std::uint64_t size, const std:
   AtomicFile temp(directory, store_layout::materialize_temp_prefix(destination));
   HashedBytes copied;
   {
-    ProgressScope scope(progress, destination.string(), size);
     if (auto cloned = clone_hashed(object_fd.get(), temp, progress)) {
       copied = *cloned;
     } else {
