@@ -36,7 +36,7 @@ struct StageEntry {
 
 struct StageState {
   std::string stage;
-  std::string branch;               // "stage/production"
+  std::string branch;               // "stage/production"; "origin/stage/production" when only that was there
   std::optional<std::string> tip;   // commit id; nullopt when the branch does not exist yet
   std::vector<StageEntry> models;   // sorted by name
   const StageEntry* find(std::string_view name) const;

@@ -1,7 +1,8 @@
 // Registry's read operations: list, versions, resolve.
 //
 // All of them start from one TagIndex (a single pass over refs/tags), so
-// their cost grows with the number of tags read, never with tags × models.
+// their cost grows with the number of tags read, never with tags × models;
+// list and NAME#STAGE also read the stage branches' tips (stage_reader.hpp).
 #include <algorithm>
 #include <map>
 

@@ -30,6 +30,24 @@ void collect_subtrees(const git::Repository& repo, const git::Oid& tree, const s
   }
 }
 
+// The `version:` of a model.yaml as mreg writes it (a top-level line,
+// unquoted); nullopt for anything else, which then gets a full parse.
+std::optional<Version> scan_version(std::string_view text) {
+  constexpr std::string_view key = "version:";
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    auto line = text.substr(start, end - start);
+    if (line.starts_with(key)) {
+      line.remove_prefix(key.size());
+      while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+      while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+      return Version::parse(line);
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 std::string first_line(std::string_view text) {
   auto line = text.substr(0, text.find('\n'));
   return std::string(line);
@@ -90,6 +108,18 @@ StageModel read_stage_model(const Registry::Impl& impl, const TagIndex& tags, co
     entry.status = StageEntry::Status::invalid;
     entry.problem = fmt::format("{}/ on {} has no model.yaml", impl.model_dir(subtree.name), stage_source);
     return model;
+  }
+  // The common case, cheaply: model.yaml names a version whose tagged
+  // subtree is this very tree, so the copy is that version's, byte for byte,
+  // and needs no parsing.
+  if (const auto version = scan_version(*text)) {
+    if (const IndexedVersion* indexed = tags.find(subtree.name, *version)) {
+      if (tagged_subtree(impl, subtree.name, *indexed) == subtree.tree) {
+        entry.version = version;
+        entry.deprecated = indexed->deprecated;
+        return model;
+      }
+    }
   }
   MetadataRules rules;
   rules.expected_name = subtree.name;

@@ -61,7 +61,9 @@ std::vector<StageSubtree> stage_subtrees(const git::Repository& repo, const git:
 struct StageModel {
   StageEntry entry;
   git::Oid tree;                          // the subtree on the stage
-  std::optional<ModelMetadata> metadata;  // model.yaml on the stage; nullopt when invalid
+  // model.yaml on the stage, parsed only when the entry is not verified (a
+  // verified copy is the tagged version's: read that instead); nullopt when invalid.
+  std::optional<ModelMetadata> metadata;
 };
 
 StageModel read_stage_model(const Registry::Impl& impl, const TagIndex& tags, const git::Oid& commit,
