@@ -16,8 +16,8 @@ namespace mreg {
 
 // model.yaml's top-level fields, in the order they are written.
 inline constexpr std::array<std::string_view, 16> model_metadata_fields = {
-    "schema", "name",     "version", "description", "owner",  "license", "framework", "task",
-    "tags",   "base_model", "datasets", "params",    "metrics", "source",  "artifacts", "custom"};
+    "schema", "name", "version", "description", "owner", "license", "framework", "task",
+    "tags", "base_model", "datasets", "params", "metrics", "source", "artifacts", "custom"};
 
 // Receives each finding: the field it concerns ("artifacts[1].path") and a
 // message to follow "<field>: ".

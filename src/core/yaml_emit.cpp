@@ -53,7 +53,7 @@ bool can_be_plain(std::string_view text) {
   }
   if (text.back() == ' ') return false;
   if (looks_like_yaml11_value(text)) return false;
-  return yaml_scalar_to_json(text).is_string();
+  return yaml_plain_is_string(text);
 }
 
 // The length of the UTF-8 sequence at `i` if it is one that YAML wants

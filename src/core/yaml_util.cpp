@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "mreg/error.hpp"
 
@@ -133,6 +135,34 @@ class DocumentGuard {
   std::size_t m_scalar_bytes = 0;
   std::set<std::pair<int, int>> m_reported;
 };
+
+// Records where the document it is handed starts, and nothing else.
+class DocumentStartRecorder : public YAML::EventHandler {
+ public:
+  YAML::Mark start = YAML::Mark::null_mark();
+
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Where a second document starts, if the text holds one. yaml-cpp 0.7's
+// LoadAll() never returns on a stray ',' (yaml-cpp issue #1040): the parser
+// reports an empty document for it again and again without moving on, so
+// this asks the parser for two documents at most.
+std::optional<YAML::Mark> second_document_start(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStartRecorder recorder;
+  if (!parser.HandleNextDocument(recorder) || !parser.HandleNextDocument(recorder)) return std::nullopt;
+  return recorder.start;
+}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -291,9 +321,12 @@ std::optional<YAML::Node> load_yaml_document(std::string_view text, std::string_
     diagnostics.push_back(make_diagnostic(file, position_of_offset(text, problem->first), problem->second));
     return std::nullopt;
   }
-  std::vector<YAML::Node> documents;
+  const std::string input(text);
+  std::optional<YAML::Node> document;
+  std::optional<YAML::Mark> second_start;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    document.emplace(YAML::Load(input));
+    second_start = second_document_start(input);
   } catch (const YAML::DeepRecursion& e) {
     diagnostics.push_back(make_diagnostic(file, yaml_position(e.mark), "the document nests too deeply"));
     return std::nullopt;
@@ -301,20 +334,25 @@ std::optional<YAML::Node> load_yaml_document(std::string_view text, std::string_
     diagnostics.push_back(make_diagnostic(file, yaml_position(e.mark), fmt::format("malformed YAML: {}", e.msg)));
     return std::nullopt;
   }
-  if (documents.empty()) return YAML::Node(YAML::NodeType::Null);
-  if (documents.size() > 1) {
-    diagnostics.push_back(make_diagnostic(file, yaml_position(documents[1]),
-                                          fmt::format("expected one YAML document, found {}", documents.size())));
+  if (second_start) {
+    diagnostics.push_back(make_diagnostic(file, yaml_position(*second_start),
+                                          "expected one YAML document, found another here (after '---', or text "
+                                          "that does not continue the first)"));
     return std::nullopt;
   }
   DocumentGuard guard(file, diagnostics);
-  if (!guard.walk(documents[0], 1)) return std::nullopt;
-  return documents[0];
+  if (!guard.walk(*document, 1)) return std::nullopt;
+  return document;
 }
 
 nlohmann::ordered_json yaml_scalar_to_json(std::string_view plain_text) {
   auto resolved = resolve_plain(plain_text);
   return resolved ? std::move(*resolved) : json(std::string(plain_text));
+}
+
+bool yaml_plain_is_string(std::string_view plain_text) {
+  const auto resolved = resolve_plain(plain_text);
+  return resolved && resolved->is_string();
 }
 
 nlohmann::ordered_json yaml_to_json(const YAML::Node& node, std::string_view field, std::string_view file,

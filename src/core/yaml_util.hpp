@@ -50,6 +50,9 @@ std::optional<YAML::Node> load_yaml_document(std::string_view text, std::string_
 // beyond 64 bits and floats beyond a double's range stay strings, so that
 // nothing is silently rounded.
 nlohmann::ordered_json yaml_scalar_to_json(std::string_view plain_text);
+// Whether `plain_text` written as a plain scalar reads back as that string
+// (not null, a bool, or a number, in range or not).
+bool yaml_plain_is_string(std::string_view plain_text);
 
 // Converts a node from load_yaml_document() into a JSON value, keeping map
 // order and scalar types. Non-string keys, unsupported tags and numbers out
