@@ -5,7 +5,11 @@
 // MREG_CACHE_DIR / git config mreg.cacheDir). Reads never change the
 // repository. Writes (add, register_version) touch only the model's own
 // directory in the work tree and index, the current branch, and the new tag;
-// other staged or unstaged changes are left exactly as they were.
+// other staged or unstaged changes are left exactly as they were. Stage
+// changes (promote, demote) write a commit and move a stage branch, and
+// deprecate writes a tag: none of them touches the work tree, index or HEAD.
+// A checkout of a stage branch without mreg.yaml (a deploy clone) opens for
+// reading, with the stages it holds; it refuses every write.
 //
 // Failure contract: every operation throws mreg::Error; a failed operation
 // leaves no tag, no moved branch and no half-written file behind (objects
