@@ -17,24 +17,6 @@
 #include "mreg/refs.hpp"
 
 namespace mreg {
-namespace {
-
-// What each of the stage's `from:` stages holds of `name` now.
-std::vector<FromStage> from_holdings(const Registry::Impl& impl, const TagIndex& tags, const StageConfig& stage,
-                                     std::string_view name) {
-  std::vector<FromStage> holdings;
-  for (const auto& from : stage.from) {
-    FromStage holding{from, std::nullopt};
-    const StageBranch branch = find_stage_branch(impl, from);
-    if (const auto tip = branch.tip()) {
-      if (auto model = read_stage_model(impl, tags, *tip, name, branch.source())) holding.entry = model->entry;
-    }
-    holdings.push_back(std::move(holding));
-  }
-  return holdings;
-}
-
-}  // namespace
 
 StageChange Registry::promote(const PromoteOptions& options) {
   auto& impl = *m_impl;

@@ -52,21 +52,6 @@ git::Oid commit_of(const Registry::Impl& impl, std::string_view revision, std::s
               "(origin/stage/production, HEAD, a commit id)");
 }
 
-// What each `from:` stage of `stage` holds of `name` now.
-std::vector<FromStage> from_holdings(const Registry::Impl& impl, const TagIndex& tags, const StageConfig& stage,
-                                     std::string_view name) {
-  std::vector<FromStage> holdings;
-  for (const auto& from : stage.from) {
-    FromStage holding{from, std::nullopt};
-    const StageBranch branch = find_stage_branch(impl, from);
-    if (const auto tip = branch.tip()) {
-      if (auto model = read_stage_model(impl, tags, *tip, name, branch.source())) holding.entry = model->entry;
-    }
-    holdings.push_back(std::move(holding));
-  }
-  return holdings;
-}
-
 // The metadata of the version a stage holds; nullopt for a copy that is not
 // a version's (edited by hand, or invalid). A verified copy is the tagged
 // version's byte for byte, which the reader need not have parsed: it is

@@ -208,4 +208,18 @@ const StageConfig& configured_stage(const Registry::Impl& impl, std::string_view
                                     : "this clone has no mreg.yaml; its stages are the stage branches it holds");
 }
 
+std::vector<FromStage> from_holdings(const Registry::Impl& impl, const TagIndex& tags, const StageConfig& stage,
+                                     std::string_view name) {
+  std::vector<FromStage> holdings;
+  for (const auto& from : stage.from) {
+    FromStage holding{from, std::nullopt};
+    const StageBranch branch = find_stage_branch(impl, from);
+    if (const auto tip = branch.tip()) {
+      if (auto model = read_stage_model(impl, tags, *tip, name, branch.source())) holding.entry = model->entry;
+    }
+    holdings.push_back(std::move(holding));
+  }
+  return holdings;
+}
+
 }  // namespace mreg

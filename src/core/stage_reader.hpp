@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/registry_impl.hpp"
+#include "core/stage_rules.hpp"
 #include "core/tag_index.hpp"
 #include "git/repository.hpp"
 #include "mreg/error.hpp"
@@ -86,5 +87,9 @@ std::optional<git::Oid> tagged_subtree(const Registry::Impl& impl, std::string_v
 // configured stages when there is none.
 const StageConfig& configured_stage(const Registry::Impl& impl, std::string_view stage,
                                     ErrorCode code = ErrorCode::invalid);
+
+// What each of the stage's `from:` stages holds of `name` now (for the `from:` rule).
+std::vector<FromStage> from_holdings(const Registry::Impl& impl, const TagIndex& tags, const StageConfig& stage,
+                                     std::string_view name);
 
 }  // namespace mreg

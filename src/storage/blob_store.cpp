@@ -105,16 +105,13 @@ BlobStore::BlobStore(std::filesystem::path root) : m_root(std::move(root)) {}
 
 BlobStore::Stored BlobStore::put_file(const std::filesystem::path& source, Progress& progress) {
   const UniqueFd source_fd = open_regular_file(source);
-  const std::uint64_t size = file_size(source_fd.get(), source);
   AtomicFile temp = new_object_temp(m_root);
   HashedBytes stored;
-  {
-    if (auto cloned = clone_hashed(source_fd.get(), temp, progress)) {
-      stored = *cloned;
-    } else {
-      advise_sequential(source_fd.get());
-      stored = copy_hashed(source_fd.get(), source, temp.fd(), temp.temp_path(), progress);
-    }
+  if (auto cloned = clone_hashed(source_fd.get(), temp, progress)) {
+    stored = *cloned;
+  } else {
+    advise_sequential(source_fd.get());
+    stored = copy_hashed(source_fd.get(), source, temp.fd(), temp.temp_path(), progress);
   }
   const bool is_new = publish_object(m_root, stored.digest, temp);
   return {stored.digest, stored.size, is_new};
@@ -171,13 +168,11 @@ void BlobStore::materialize(const Digest& digest, std::uint64_t size, const std:
   ensure_directory(directory);
   AtomicFile temp(directory, store_layout::materialize_temp_prefix(destination));
   HashedBytes copied;
-  {
-    if (auto cloned = clone_hashed(object_fd.get(), temp, progress)) {
-      copied = *cloned;
-    } else {
-      advise_sequential(object_fd.get());
-      copied = copy_hashed_immutable(object_fd.get(), object, size, temp.fd(), temp.temp_path(), progress);
-    }
+  if (auto cloned = clone_hashed(object_fd.get(), temp, progress)) {
+    copied = *cloned;
+  } else {
+    advise_sequential(object_fd.get());
+    copied = copy_hashed_immutable(object_fd.get(), object, size, temp.fd(), temp.temp_path(), progress);
   }
   if (copied.digest != digest || copied.size != size) {
     temp.abandon();
