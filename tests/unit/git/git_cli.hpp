@@ -115,4 +115,11 @@ inline std::string trimmed(std::string text) {
   return text;
 }
 
+// The id git's CLI gives for `revision` in the repository at `dir`.
+inline git::Oid oid_of(const std::filesystem::path& dir, const std::string& revision) {
+  const auto oid = git::Oid::from_hex(trimmed(git(dir, "rev-parse " + revision)));
+  if (!oid) throw std::runtime_error("git rev-parse " + revision + " gave no object id");
+  return *oid;
+}
+
 }  // namespace mreg::test

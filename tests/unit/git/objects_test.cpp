@@ -18,16 +18,6 @@ using mreg::git::Signature;
 using mreg::git::TreeFile;
 using namespace mreg::test;
 
-namespace {
-
-Oid oid_of(const fs::path& dir, const std::string& rev) {
-  const auto oid = Oid::from_hex(trimmed(git(dir, "rev-parse " + rev)));
-  REQUIRE(oid);
-  return *oid;
-}
-
-}  // namespace
-
 TEST_CASE("write_blob stores content under git's id for it", "[git][objects]") {
   TempDir tmp;
   Repository repo = make_repo(tmp.path());

@@ -18,16 +18,6 @@ using mreg::git::Repository;
 using mreg::git::TreeFile;
 using namespace mreg::test;
 
-namespace {
-
-Oid oid_of(const fs::path& dir, const std::string& rev) {
-  const auto oid = Oid::from_hex(trimmed(git(dir, "rev-parse " + rev)));
-  REQUIRE(oid);
-  return *oid;
-}
-
-}  // namespace
-
 TEST_CASE("a root commit on the unborn branch becomes its first commit", "[git][refs]") {
   TempDir tmp;
   Repository repo = make_repo(tmp.path());
