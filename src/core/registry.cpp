@@ -118,9 +118,9 @@ Registry Registry::open(const fs::path& start) {
     throw Error(ErrorCode::not_found, fmt::format("no {} in {}", config_file_name, workdir.string()),
                 "run `mreg init` to make this repository a registry");
   }
-  auto store = BlobStore(store_root(*repo));
-  return Registry(std::make_unique<Impl>(
-      Impl{std::move(*repo), workdir, std::move(*config), std::move(store), config_text.has_value()}));
+  const fs::path root = store_root(*repo);
+  return Registry(std::make_unique<Impl>(Impl{std::move(*repo), workdir, std::move(*config), BlobStore(root),
+                                              config_text.has_value(), FactCache(root / "cache.sqlite")}));
 }
 
 InitResult Registry::init(const fs::path& directory, const InitOptions& options) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "core/fact_cache.hpp"
 #include "git/repository.hpp"
 #include "mreg/blob_store.hpp"
 #include "mreg/config.hpp"
@@ -22,6 +23,8 @@ struct Registry::Impl {
   // fetched, else it is the defaults with the stages found in the clone.
   // Such a clone reads stages but does not change them.
   bool config_in_work_tree = true;
+  // Facts about git objects remembered across runs (fact_cache.hpp).
+  mutable FactCache facts;
 
   // "models/<name>" (models_dir from mreg.yaml), '/'-separated, relative to the work tree.
   std::string model_dir(std::string_view name) const;

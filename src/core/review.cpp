@@ -131,12 +131,12 @@ ReviewReport Registry::review(std::string_view base, std::string_view head, std:
     item.name = name;
     std::optional<ModelMetadata> before_metadata, after_metadata;
     if (trees.before) {
-      const auto before = read_stage_model(impl, tags, base_commit, StageSubtree{name, *trees.before}, base);
+      const auto before = read_stage_model(impl, tags, StageSubtree{name, *trees.before, std::nullopt}, base);
       item.before = before.entry.version;
       before_metadata = stage_metadata(impl, before, base_commit);
     }
     if (trees.after) {
-      const auto after = read_stage_model(impl, tags, head_commit, StageSubtree{name, *trees.after}, head);
+      const auto after = read_stage_model(impl, tags, StageSubtree{name, *trees.after, std::nullopt}, head);
       const StageEntry& entry = after.entry;
       item.after = entry.version;
       if (entry.status != StageEntry::Status::verified) {

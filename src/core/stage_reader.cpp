@@ -11,10 +11,12 @@
 namespace mreg {
 namespace {
 
-bool holds_model_file(const std::vector<git::TreeEntry>& entries) {
-  return std::any_of(entries.begin(), entries.end(), [](const git::TreeEntry& entry) {
+std::optional<git::Oid> model_file_in(const std::vector<git::TreeEntry>& entries) {
+  const auto found = std::find_if(entries.begin(), entries.end(), [](const git::TreeEntry& entry) {
     return entry.kind == git::TreeEntry::Kind::blob && entry.name == "model.yaml";
   });
+  if (found == entries.end()) return std::nullopt;
+  return found->id;
 }
 
 void collect_subtrees(const git::Repository& repo, const git::Oid& tree, const std::string& prefix,
@@ -22,8 +24,8 @@ void collect_subtrees(const git::Repository& repo, const git::Oid& tree, const s
   for (const auto& entry : repo.list_tree(tree)) {
     if (entry.kind != git::TreeEntry::Kind::tree) continue;
     const std::string name = prefix + entry.name;
-    if (holds_model_file(repo.list_tree(entry.id))) {
-      out.push_back({name, entry.id});
+    if (const auto model_file = model_file_in(repo.list_tree(entry.id))) {
+      out.push_back({name, entry.id, model_file});
     } else {
       collect_subtrees(repo, entry.id, name + "/", out);
     }
@@ -46,6 +48,17 @@ std::optional<Version> scan_version(std::string_view text) {
     start = end + 1;
   }
   return std::nullopt;
+}
+
+// Whether the stage's `subtree` is, tree id for tree id, what the tag of
+// `version` has at models/<name>; fills `entry` when it is.
+bool is_tagged_copy(const Registry::Impl& impl, const TagIndex& tags, const StageSubtree& subtree,
+                    const Version& version, StageEntry& entry) {
+  const IndexedVersion* indexed = tags.find(subtree.name, version);
+  if (!indexed || tagged_subtree(impl, subtree.name, *indexed) != subtree.tree) return false;
+  entry.version = version;
+  entry.deprecated = indexed->deprecated;
+  return true;
 }
 
 std::string first_line(std::string_view text) {
@@ -82,44 +95,50 @@ std::vector<StageSubtree> stage_subtrees(const git::Repository& repo, const git:
 
 std::optional<git::Oid> tagged_subtree(const Registry::Impl& impl, std::string_view name,
                                        const IndexedVersion& version) {
+  const std::string directory = impl.model_dir(name);
+  if (auto cached = impl.facts.tagged_subtree(version.tag_target, directory)) return cached;
   if (!impl.repo.has_object(version.tag_target)) return std::nullopt;
   const std::string tag = version_tag_name(name, version.version);
   const auto info = impl.repo.read_tag(tag);
   if (!info || !impl.repo.has_object(info->target)) return std::nullopt;
-  auto subtree = impl.repo.subtree_at(info->target, impl.model_dir(name));
+  auto subtree = impl.repo.subtree_at(info->target, directory);
   if (!subtree) {
     throw Error(ErrorCode::corrupt,
                 fmt::format("tag {} points at commit {}, which has no {}/", tag, info->target.hex().substr(0, 12),
-                            impl.model_dir(name)),
+                            directory),
                 "the tag was not made by mreg register; ask whoever created it");
   }
+  impl.facts.remember_tagged_subtree(version.tag_target, directory, *subtree);
   return subtree;
 }
 
-StageModel read_stage_model(const Registry::Impl& impl, const TagIndex& tags, const git::Oid& commit,
-                            const StageSubtree& subtree, std::string_view stage_source) {
+StageModel read_stage_model(const Registry::Impl& impl, const TagIndex& tags, const StageSubtree& subtree,
+                            std::string_view stage_source) {
   StageModel model;
   model.tree = subtree.tree;
   StageEntry& entry = model.entry;
   entry.name = subtree.name;
+  // The common case, cheaply: a model directory seen before as a registered
+  // version's copy needs no reading at all...
+  if (const auto known = impl.facts.model_version(subtree.tree)) {
+    if (const auto version = Version::parse(*known); version && is_tagged_copy(impl, tags, subtree, *version, entry)) {
+      return model;
+    }
+  }
   const std::string file = impl.model_file(subtree.name);
-  const auto text = impl.repo.read_file_at(commit, file);
+  const auto blob = subtree.model_file ? subtree.model_file : model_file_in(impl.repo.list_tree(subtree.tree));
+  const auto text = blob ? std::optional(impl.repo.read_blob(*blob)) : std::nullopt;
   if (!text) {
     entry.status = StageEntry::Status::invalid;
     entry.problem = fmt::format("{}/ on {} has no model.yaml", impl.model_dir(subtree.name), stage_source);
     return model;
   }
-  // The common case, cheaply: model.yaml names a version whose tagged
-  // subtree is this very tree, so the copy is that version's, byte for byte,
-  // and needs no parsing.
-  if (const auto version = scan_version(*text)) {
-    if (const IndexedVersion* indexed = tags.find(subtree.name, *version)) {
-      if (tagged_subtree(impl, subtree.name, *indexed) == subtree.tree) {
-        entry.version = version;
-        entry.deprecated = indexed->deprecated;
-        return model;
-      }
-    }
+  // ...and otherwise model.yaml names a version whose tagged subtree is
+  // this very tree, so the copy is that version's, byte for byte, and needs
+  // no parsing.
+  if (const auto version = scan_version(*text); version && is_tagged_copy(impl, tags, subtree, *version, entry)) {
+    impl.facts.remember_model_version(subtree.tree, version->str());
+    return model;
   }
   MetadataRules rules;
   rules.expected_name = subtree.name;
@@ -180,7 +199,7 @@ std::optional<StageModel> read_stage_model(const Registry::Impl& impl, const Tag
                                            std::string_view name, std::string_view stage_source) {
   const auto tree = impl.repo.subtree_at(commit, impl.model_dir(name));
   if (!tree) return std::nullopt;
-  return read_stage_model(impl, tags, commit, StageSubtree{std::string(name), *tree}, stage_source);
+  return read_stage_model(impl, tags, StageSubtree{std::string(name), *tree, std::nullopt}, stage_source);
 }
 
 StageState read_stage_state(const Registry::Impl& impl, const TagIndex& tags, const StageBranch& branch) {
@@ -191,7 +210,7 @@ StageState read_stage_state(const Registry::Impl& impl, const TagIndex& tags, co
   if (!tip) return state;
   state.tip = tip->hex();
   for (const auto& subtree : stage_subtrees(impl.repo, *tip, impl.config.models_dir)) {
-    state.models.push_back(read_stage_model(impl, tags, *tip, subtree, state.branch).entry);
+    state.models.push_back(read_stage_model(impl, tags, subtree, state.branch).entry);
   }
   return state;
 }

@@ -50,6 +50,7 @@ StageBranch find_stage_branch(const Registry::Impl& impl, std::string_view stage
 struct StageSubtree {
   std::string name;  // "fraud", "vision/resnet50"
   git::Oid tree;     // the id of models/<name>
+  std::optional<git::Oid> model_file;  // its model.yaml blob, when already known
 };
 
 // Every model directory below `models_dir` in `commit`'s tree (a directory
@@ -67,8 +68,8 @@ struct StageModel {
   std::optional<ModelMetadata> metadata;
 };
 
-StageModel read_stage_model(const Registry::Impl& impl, const TagIndex& tags, const git::Oid& commit,
-                            const StageSubtree& subtree, std::string_view stage_source);
+StageModel read_stage_model(const Registry::Impl& impl, const TagIndex& tags, const StageSubtree& subtree,
+                            std::string_view stage_source);
 
 // The model `name` on stage commit `commit`; nullopt when the stage does not hold it.
 std::optional<StageModel> read_stage_model(const Registry::Impl& impl, const TagIndex& tags, const git::Oid& commit,

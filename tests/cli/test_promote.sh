@@ -225,6 +225,11 @@ test_demote_removes_the_model_from_the_stage() {
 test_hand_edited_stage_is_reported_never_trusted() {
   two_versions
   run_ok mreg promote fraud@0.1.0 staging
+  # Reading the stage once fills the cache of verified stage copies
+  # (.git/mreg/cache.sqlite); the edit below must not be hidden by it.
+  run_ok mreg list
+  assert_contains "$OUT" "0.1.0"
+  assert_file_exists .git/mreg/cache.sqlite
   git worktree add -q ../stage-wt stage/staging
   (
     cd ../stage-wt
@@ -250,6 +255,23 @@ test_hand_edited_stage_is_reported_never_trusted() {
   run_ok mreg promote fraud@0.1.0 staging
   run_ok mreg show 'fraud#staging' --json
   assert_json "$OUT" 'd["version"] == "0.1.0"' 'd["metadata"]["owner"] == "risk@example.com"'
+}
+
+test_unusable_cache_changes_nothing_but_speed() {
+  two_versions
+  run_ok mreg promote fraud@0.1.0 staging
+  run_ok mreg list
+  local expected=$OUT
+  head -c 8192 /dev/urandom >.git/mreg/cache.sqlite
+  run_ok mreg list
+  assert_eq "$expected" "$OUT" "list with a garbage cache file"
+  run_ok mreg show 'fraud#staging' --json
+  assert_json "$OUT" 'd["version"] == "0.1.0"'
+  # A directory where the database should be: it cannot even be created.
+  rm -f .git/mreg/cache.sqlite
+  mkdir .git/mreg/cache.sqlite
+  run_ok mreg list
+  assert_eq "$expected" "$OUT" "list when the cache cannot be opened"
 }
 
 test_stage_copy_naming_an_unregistered_version_is_refused() {
