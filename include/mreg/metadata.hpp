@@ -63,6 +63,7 @@ struct MetadataRules {
   std::optional<std::string> expected_name;  // the directory's name, when known
   std::vector<std::string> required_fields;  // mreg.yaml `require:` (top-level keys)
   bool allow_draft = false;  // a draft may lack `version` and `artifacts`
+  bool require_sha256 = false;  // mreg.yaml `integrity: sha256`: every artifact records its SHA-256
 };
 
 struct ParsedMetadata {

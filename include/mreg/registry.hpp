@@ -31,6 +31,7 @@
 #include "mreg/config.hpp"
 #include "mreg/diagnostic.hpp"
 #include "mreg/diff.hpp"
+#include "mreg/maintenance.hpp"
 #include "mreg/metadata.hpp"
 #include "mreg/progress.hpp"
 #include "mreg/refs.hpp"
@@ -71,7 +72,9 @@ struct AddResult {
   ModelMetadata metadata;              // the draft as written
   std::filesystem::path metadata_file; // absolute path of models/<name>/model.yaml
   std::uint64_t bytes_total = 0;       // bytes of the artifacts ingested
-  std::uint64_t bytes_new = 0;         // of those, bytes the store did not have
+  std::uint64_t bytes_new = 0;         // of those, bytes the store did not have (the rest was deduplicated)
+  std::uint64_t bytes_hashed = 0;      // bytes read; files unchanged since they were last stored are not read
+  std::vector<std::string> warnings;   // e.g. "model.safetensors: malformed header ...; chunked by content only"
 };
 
 struct RegisterOptions {
@@ -100,6 +103,8 @@ struct RegisterResult {
   std::optional<Version> previous_latest;
   std::uint64_t bytes_total = 0;
   std::uint64_t bytes_new = 0;
+  std::uint64_t bytes_hashed = 0;
+  std::vector<std::string> warnings;
 };
 
 struct ModelSummary {
@@ -206,6 +211,20 @@ class Registry {
   // Validates the given files (model.yaml or mreg.yaml, told apart by name),
   // or with no paths mreg.yaml and every models/**/model.yaml in the work tree.
   std::vector<Diagnostic> validate(const std::vector<std::filesystem::path>& paths) const;
+
+  // --- the local blob store (maintenance.hpp) ----------------------------------
+  // Re-hashes every file that the versions `refs` name and reports each
+  // artifact's state; with no refs, every version tag's version and every
+  // version a stage holds whose tag is not in this clone. Throws only when a
+  // ref names nothing (as resolve() does); a version whose metadata cannot be
+  // read is reported in its entry. A corrupt object is moved aside.
+  VerifyReport verify(const std::vector<ModelRef>& refs = {}) const;
+  // Deletes what nothing needs from the local store (or, with dry_run, says
+  // what it would delete). Throws Error(invalid) and deletes nothing when a
+  // model.yaml on a ref or in a work tree cannot be read, since what it
+  // names cannot be known, and when the store is set by MREG_CACHE_DIR or
+  // mreg.cacheDir (other clones that share it have refs this one cannot see).
+  GcReport gc(const GcOptions& options);
 
  public:
   // Opaque to users; declared here so the library's implementation files share it.

@@ -106,6 +106,8 @@ void setup_app(CLI::App& app, GlobalOptions& global) {
   setup_demote(app, global);
   setup_deprecate(app, global);
   setup_history(app, global);
+  setup_verify(app, global);
+  setup_gc(app, global);
 
   // Global options may also follow the command (`mreg list -q`); anything
   // else left over reaches refuse_leftovers().

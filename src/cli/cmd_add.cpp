@@ -35,6 +35,7 @@ void run_add(const CLI::App& cmd, const AddCommand& command, const GlobalOptions
   auto registry = Registry::open(std::filesystem::current_path());
   TerminalProgress progress(global.progress_allowed());
   const AddResult result = registry.add(options, progress);
+  print_warnings(result.warnings);
 
   if (command.json) {
     nlohmann::ordered_json out;
@@ -42,15 +43,17 @@ void run_add(const CLI::App& cmd, const AddCommand& command, const GlobalOptions
     out["metadata_file"] = result.metadata_file.string();
     out["bytes_total"] = result.bytes_total;
     out["bytes_new"] = result.bytes_new;
+    out["bytes_hashed"] = result.bytes_hashed;
+    out["warnings"] = result.warnings;
     out["artifacts"] = metadata_to_json(result.metadata).value("artifacts", nlohmann::ordered_json::array());
     print_json(std::cout, out);
     return;
   }
   if (global.quiet) return;
   const auto shown = std::filesystem::proximate(result.metadata_file).string();
-  fmt::print("added {}: {} file{}, {} ({} new); wrote {} (staged)\n", result.metadata.name,
+  fmt::print("added {}: {} file{}, {} ({}); wrote {} (staged)\n", result.metadata.name,
              result.metadata.artifacts.size(), result.metadata.artifacts.size() == 1 ? "" : "s",
-             human_bytes(result.bytes_total), human_bytes(result.bytes_new), shown);
+             human_bytes(result.bytes_total), stored_bytes_text(result.bytes_total, result.bytes_new), shown);
   if (global.verbose) {
     for (const auto& artifact : result.metadata.artifacts) {
       fmt::print("  {}  {}  {}\n", artifact.digest.id(), human_bytes(artifact.size), artifact.path);
@@ -77,7 +80,7 @@ void setup_add(CLI::App& app, const GlobalOptions& global) {
       "The draft starts from the model's current model.yaml; flags override it. Review it with\n"
       "`git diff --cached`, edit it by hand if you like, then `mreg register NAME`.\n"
       "\n"
-      "JSON (--json): {\"name\", \"metadata_file\", \"bytes_total\", \"bytes_new\",\n"
+      "JSON (--json): {\"name\", \"metadata_file\", \"bytes_total\", \"bytes_new\", \"bytes_hashed\", \"warnings\",\n"
       "               \"artifacts\": [{\"path\", \"size\", \"digest\", \"format\", ...}]}\n"
       "\n"
       "Example:\n"

@@ -42,6 +42,7 @@ void run_register(const CLI::App& cmd, const RegisterCommand& command, const Glo
   auto registry = Registry::open(std::filesystem::current_path());
   TerminalProgress progress(global.progress_allowed());
   const RegisterResult result = registry.register_version(options, progress);
+  print_warnings(result.warnings);
   const VersionInfo& info = result.version;
 
   // A note, not an error: registering a fix for an older line is legitimate.
@@ -58,6 +59,8 @@ void run_register(const CLI::App& cmd, const RegisterCommand& command, const Glo
     out["previous_latest"] = result.previous_latest ? nlohmann::ordered_json(result.previous_latest->str()) : nullptr;
     out["bytes_total"] = result.bytes_total;
     out["bytes_new"] = result.bytes_new;
+    out["bytes_hashed"] = result.bytes_hashed;
+    out["warnings"] = result.warnings;
     print_json(std::cout, out);
     return;
   }
@@ -66,8 +69,8 @@ void run_register(const CLI::App& cmd, const RegisterCommand& command, const Glo
   // Without PATHs nothing was stored: the artifacts are the draft's.
   const std::string stored = command.paths.empty()
                                  ? std::string("artifacts from the draft model.yaml")
-                                 : fmt::format("stored {} new of {}", human_bytes(result.bytes_new),
-                                               human_bytes(result.bytes_total));
+                                 : fmt::format("stored {} ({})", human_bytes(result.bytes_total),
+                                               stored_bytes_text(result.bytes_total, result.bytes_new));
   fmt::print("{} {} {} (tag {}, commit {}); {}\n", style.green("registered"), info.name,
              style.bold("v" + info.version.str()), info.tag, short_commit(info.commit), stored);
   if (global.verbose) {
@@ -105,7 +108,7 @@ void setup_register(CLI::App& app, const GlobalOptions& global) {
       "--version or --bump says otherwise. Existing versions are never overwritten.\n"
       "\n"
       "JSON (--json): {\"name\", \"version\", \"tag\", \"commit\", \"previous_latest\" (string or null),\n"
-      "               \"bytes_total\", \"bytes_new\"}\n"
+      "               \"bytes_total\", \"bytes_new\", \"bytes_hashed\", \"warnings\"}\n"
       "\n"
       "Examples:\n"
       "  mreg register fraud-detector model.json --owner risk@example.com --metric auc=0.94\n"

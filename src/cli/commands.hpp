@@ -28,5 +28,7 @@ void setup_promote(CLI::App& app, const GlobalOptions& global);
 void setup_demote(CLI::App& app, const GlobalOptions& global);
 void setup_deprecate(CLI::App& app, const GlobalOptions& global);
 void setup_history(CLI::App& app, const GlobalOptions& global);
+void setup_verify(CLI::App& app, const GlobalOptions& global);
+void setup_gc(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mreg::cli

@@ -100,4 +100,12 @@ std::string iso8601(std::int64_t seconds, int offset_minutes) {
 
 std::string short_commit(std::string_view commit) { return std::string(commit.substr(0, 7)); }
 
+std::string stored_bytes_text(std::uint64_t total, std::uint64_t new_bytes) {
+  return fmt::format("{} new, {} deduplicated", human_bytes(new_bytes), human_bytes(total - new_bytes));
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& warning : warnings) fmt::print(stderr, "mreg: warning: {}\n", warning);
+}
+
 }  // namespace mreg::cli

@@ -61,6 +61,12 @@ class Table {
 // "0 B", "512 B", "1.5 KiB", "12.3 MiB", "1.0 GiB".
 std::string human_bytes(std::uint64_t bytes);
 
+// "12.0 MiB new, 1012.0 MiB deduplicated": what a store call wrote and saved.
+std::string stored_bytes_text(std::uint64_t total, std::uint64_t new_bytes);
+
+// Each as "mreg: warning: ..." on stderr.
+void print_warnings(const std::vector<std::string>& warnings);
+
 // ISO-8601 in the given offset: "2026-11-27T22:53:00+01:00".
 std::string iso8601(std::int64_t seconds, int offset_minutes);
 

@@ -6,6 +6,7 @@
 
 #include "core/metadata_diff.hpp"
 #include "core/registry_impl.hpp"
+#include "core/tensor_diff.hpp"
 #include "mreg/registry.hpp"
 
 namespace mreg {
@@ -148,7 +149,20 @@ DiffReport Registry::diff(const ModelRef& a, const ModelRef& b) const {
   const auto label = [](const ResolvedVersion& resolved) {
     return fmt::format("{}@{}", resolved.info.name, resolved.info.version.str());
   };
-  return compare_metadata(m_impl->config, label(before), before.metadata, label(after), after.metadata);
+  DiffReport report =
+      compare_metadata(m_impl->config, label(before), before.metadata, label(after), after.metadata);
+  for (auto& change : report.artifacts) {
+    const auto find = [&](const ModelMetadata& metadata) {
+      return std::find_if(metadata.artifacts.begin(), metadata.artifacts.end(),
+                          [&](const Artifact& artifact) { return artifact.path == change.path; });
+    };
+    const auto a = find(before.metadata);
+    const auto b = find(after.metadata);
+    if (a != before.metadata.artifacts.end() && b != after.metadata.artifacts.end()) {
+      compare_tensors(m_impl->store, *a, *b, change);
+    }
+  }
+  return report;
 }
 
 }  // namespace mreg

@@ -141,7 +141,8 @@ GetResult Registry::get(const ModelRef& ref, const fs::path& directory, Overwrit
       const ProgressScope scope(progress, "materializing", total);
       for (const auto& file : plan) {
         if (file.status == GetResult::FileStatus::unchanged) continue;
-        store.materialize(file.artifact->digest, file.artifact->size, staging.path() / file.artifact->path, progress);
+        store.materialize(file.artifact->digest, file.artifact->size, staging.path() / file.artifact->path, progress,
+                          file.artifact->sha256);
       }
     }
     for (const auto& file : plan) {

@@ -7,14 +7,10 @@
 #include <fmt/format.h>
 
 #include "mreg/names.hpp"
+#include "util/sha256.hpp"
 
 namespace mreg {
 namespace {
-
-bool is_sha256_hex(std::string_view text) {
-  if (text.size() != 64) return false;
-  return text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
 
 // Finds paths named twice, and paths that need another artifact's path to be
 // a directory ("a" and "a/b"): both cannot exist in one checkout.
@@ -111,6 +107,9 @@ void check_metadata_rules(const ModelMetadata& m, const MetadataRules& rules, co
     if (artifact.sha256 && !is_sha256_hex(*artifact.sha256)) {
       report(fmt::format("artifacts[{}].sha256", i),
              fmt::format("expected 64 lowercase hex digits, found {:?}", *artifact.sha256));
+    } else if (!artifact.sha256 && rules.require_sha256) {
+      report(fmt::format("artifacts[{}].sha256", i),
+             "missing; mreg.yaml sets `integrity: sha256` (add the file again to record it)");
     }
   }
   check_path_collisions(m.artifacts, report);

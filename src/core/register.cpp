@@ -39,6 +39,8 @@ struct Ingested {
   std::vector<fs::path> sources;
   std::uint64_t bytes_total = 0;
   std::uint64_t bytes_new = 0;
+  std::uint64_t bytes_hashed = 0;
+  std::vector<std::string> warnings;
 };
 
 std::string read_head_bytes(const fs::path& path) {
@@ -48,16 +50,19 @@ std::string read_head_bytes(const fs::path& path) {
   return std::string(buffer.data(), static_cast<std::size_t>(in.gcount()));
 }
 
-Ingested ingest(BlobStore& store, const std::vector<fs::path>& paths, Progress& progress) {
+Ingested ingest(BlobStore& store, const std::vector<fs::path>& paths, Integrity integrity, Progress& progress) {
   Ingested result;
   auto sources = collect_artifact_sources(paths);
   for (const auto& source : sources) result.bytes_total += source.size;
   const ProgressScope scope(progress, "storing", result.bytes_total);
+  const PutOptions options{integrity == Integrity::sha256};
   for (const auto& source : sources) {
-    const auto stored = store.put_file(source.source, progress);
-    if (stored.is_new) result.bytes_new += stored.size;
+    const auto stored = store.put_file(source.source, progress, options);
+    result.bytes_new += stored.new_bytes;
+    if (!stored.unchanged) result.bytes_hashed += stored.size;
+    if (stored.warning) result.warnings.push_back(fmt::format("{}: {}", source.artifact_path, *stored.warning));
     result.artifacts.push_back(
-        {source.artifact_path, stored.size, stored.digest, std::nullopt,
+        {source.artifact_path, stored.size, stored.digest, stored.sha256,
          detect_artifact_format(source.artifact_path, read_head_bytes(source.source))});
     result.sources.push_back(fs::weakly_canonical(source.source));
   }
@@ -96,19 +101,12 @@ ModelMetadata base_metadata(const Registry::Impl& impl, const TagIndex& tags, st
   return fresh;
 }
 
-void check_integrity_supported(const RegistryConfig& config) {
-  if (config.integrity == Integrity::sha256) {
-    throw Error(ErrorCode::invalid, "mreg.yaml: integrity: sha256 is not supported by this mreg yet",
-                "set `integrity: xxh128` (the default) in mreg.yaml");
-  }
-}
-
 // Applies the PATHs and flags to the base metadata; returns what was stored.
 Ingested prepare_metadata(Registry::Impl& impl, ModelMetadata& metadata, const AddOptions& options,
                           Progress& progress) {
   Ingested ingested;
   if (!options.paths.empty()) {
-    ingested = ingest(impl.store, options.paths, progress);
+    ingested = ingest(impl.store, options.paths, impl.config.integrity, progress);
     metadata.artifacts = ingested.artifacts;
   }
   apply_metadata_edits(metadata, options.edits);
@@ -187,7 +185,6 @@ AddResult Registry::add(const AddOptions& options, Progress& progress) {
   auto& impl = *m_impl;
   impl.require_work_tree_config("add");
   check_model_name(options.name);
-  check_integrity_supported(impl.config);
   const auto tags = TagIndex::read(impl.repo);
   check_namespace(tags, options.name);
 
@@ -202,7 +199,8 @@ AddResult Registry::add(const AddOptions& options, Progress& progress) {
 
   write_work_file(impl.workdir / file, emit_model_metadata(metadata));
   impl.repo.stage_file(file);
-  return {std::move(metadata), impl.workdir / file, ingested.bytes_total, ingested.bytes_new};
+  return {std::move(metadata), impl.workdir / file, ingested.bytes_total, ingested.bytes_new, ingested.bytes_hashed,
+          ingested.warnings};
 }
 
 RegisterResult Registry::register_version(const RegisterOptions& options, Progress& progress) {
@@ -210,7 +208,6 @@ RegisterResult Registry::register_version(const RegisterOptions& options, Progre
   const std::string& name = options.add.name;
   impl.require_work_tree_config("register");
   check_model_name(name);
-  check_integrity_supported(impl.config);
   // Fail on a missing identity before hashing gigabytes.
   const auto signature = impl.repo.default_signature();
   const auto tags = TagIndex::read(impl.repo);
@@ -234,6 +231,7 @@ RegisterResult Registry::register_version(const RegisterOptions& options, Progre
   MetadataRules rules;
   rules.expected_name = name;
   rules.required_fields = impl.config.require;
+  rules.require_sha256 = impl.config.integrity == Integrity::sha256;
   if (auto problems = check_model_metadata(metadata, file, rules); !problems.empty()) throw_diagnostics(problems);
   check_artifacts_stored(impl.store, metadata, file);
 
@@ -266,6 +264,8 @@ RegisterResult Registry::register_version(const RegisterOptions& options, Progre
   result.previous_latest = tags.latest(name);
   result.bytes_total = ingested.bytes_total;
   result.bytes_new = ingested.bytes_new;
+  result.bytes_hashed = ingested.bytes_hashed;
+  result.warnings = ingested.warnings;
   return result;
 }
 

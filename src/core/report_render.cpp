@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "core/tensor_render.hpp"
 #include "mreg/diff.hpp"
 #include "mreg/error.hpp"
 
@@ -26,6 +27,8 @@ using json = nlohmann::ordered_json;
 // earlier comment instead of adding one per push (examples/ci/ does).
 constexpr std::string_view review_marker = "<!-- mreg-review -->";
 constexpr std::size_t max_value_chars = 120;
+// Text and markdown list this many changed tensors per file; JSON lists all.
+constexpr std::size_t max_tensor_rows = 50;
 
 // --- pieces shared by the formats ---------------------------------------------
 
@@ -238,6 +241,18 @@ class Columns {
 };
 
 // The body of a diff (without its title line), each line prefixed by `indent`.
+// "model.safetensors: 8 tensors changed, 72 unchanged" and the tensors.
+void tensors_text(const ArtifactChange& artifact, std::string& out, const std::string& indent) {
+  if (!artifact.tensors_note.empty()) out += fmt::format("{}{}: {}\n", indent, artifact.path, artifact.tensors_note);
+  if (!artifact.tensors) return;
+  out += fmt::format("{}{}: {}\n", indent, artifact.path, tensor_counts_text(*artifact.tensors));
+  Columns columns;
+  const auto rows = tensor_rows(*artifact.tensors);
+  for (std::size_t i = 0; i < rows.size() && i < max_tensor_rows; ++i) columns.add({rows[i].begin(), rows[i].end()});
+  columns.print(out, indent + "  ");
+  if (rows.size() > max_tensor_rows) out += fmt::format("{}  ... and {} more\n", indent, rows.size() - max_tensor_rows);
+}
+
 void diff_text_body(const DiffReport& report, std::string& out, std::string_view indent) {
   if (!has_changes(report)) {
     out += fmt::format("{}no differences\n", indent);
@@ -282,6 +297,7 @@ void diff_text_body(const DiffReport& report, std::string& out, std::string_view
     }
     columns.print(out, nested);
     if (unchanged.count) out += fmt::format("{}{}\n", nested, unchanged_files_text(unchanged));
+    for (const auto& artifact : report.artifacts) tensors_text(artifact, out, nested);
   } else if (unchanged.count) {
     out += fmt::format("{}artifacts: {}\n", indent, unchanged_files_text(unchanged));
   }
@@ -356,6 +372,21 @@ std::string md_metric_change(const MetricChange& metric) {
 }
 
 // The sections of a diff, each headed at `level` ("###").
+// A collapsed table of the changed tensors of one file.
+void tensors_markdown(const ArtifactChange& artifact, std::string& out) {
+  if (!artifact.tensors_note.empty()) out += fmt::format("{}: {}.\n\n", md_code(artifact.path), md_text(artifact.tensors_note));
+  if (!artifact.tensors) return;
+  out += fmt::format("<details><summary>{}: {}</summary>\n\n", md_code(artifact.path),
+                     md_text(tensor_counts_text(*artifact.tensors)));
+  const auto rows = tensor_rows(*artifact.tensors);
+  if (!rows.empty()) out += "| Tensor | Change | Type |\n|:--|:--|:--|\n";
+  for (std::size_t i = 0; i < rows.size() && i < max_tensor_rows; ++i) {
+    out += fmt::format("| {} | {} | {} |\n", md_code(rows[i][1]), rows[i][0], md_code(rows[i][2]));
+  }
+  if (rows.size() > max_tensor_rows) out += fmt::format("\n… and {} more\n", rows.size() - max_tensor_rows);
+  out += "\n</details>\n\n";
+}
+
 void diff_markdown_body(const DiffReport& report, std::string& out, std::string_view level) {
   if (!has_changes(report)) {
     out += "No differences.\n";
@@ -391,6 +422,7 @@ void diff_markdown_body(const DiffReport& report, std::string& out, std::string_
     out += '\n';
   }
   if (unchanged.count) out += fmt::format("{}.\n\n", md_text(unchanged_files_text(unchanged)));
+  for (const auto& artifact : report.artifacts) tensors_markdown(artifact, out);
 }
 
 std::string diff_markdown(const DiffReport& report) {
@@ -491,12 +523,15 @@ json diff_json(const DiffReport& report) {
   }
   out["artifacts"] = json::array();
   for (const auto& artifact : report.artifacts) {
-    out["artifacts"].push_back({{"path", artifact.path},
-                                {"change", kind_name(artifact.kind)},
-                                {"size_before", optional_size(artifact.size_before)},
-                                {"size_after", optional_size(artifact.size_after)},
-                                {"digest_before", optional_string(artifact.digest_before)},
-                                {"digest_after", optional_string(artifact.digest_after)}});
+    json item = {{"path", artifact.path},
+                 {"change", kind_name(artifact.kind)},
+                 {"size_before", optional_size(artifact.size_before)},
+                 {"size_after", optional_size(artifact.size_after)},
+                 {"digest_before", optional_string(artifact.digest_before)},
+                 {"digest_after", optional_string(artifact.digest_after)}};
+    if (artifact.tensors) item["tensors"] = tensors_json(*artifact.tensors);
+    if (!artifact.tensors_note.empty()) item["tensors_note"] = artifact.tensors_note;
+    out["artifacts"].push_back(std::move(item));
   }
   return out;
 }

@@ -53,6 +53,7 @@ std::vector<Diagnostic> Registry::validate(const std::vector<fs::path>& paths) c
     } else {
       MetadataRules rules;
       rules.required_fields = impl.config.require;
+      rules.require_sha256 = impl.config.integrity == Integrity::sha256;
       rules.allow_draft = true;
       // A model's name is its directory below models_dir.
       const auto below_models = absolute.parent_path().lexically_relative(models_root);

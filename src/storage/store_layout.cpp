@@ -9,6 +9,10 @@ std::filesystem::path object_path(const std::filesystem::path& root, const Diges
   return root / "objects" / hex.substr(0, 2) / hex.substr(2);
 }
 
+std::filesystem::path manifest_path(const std::filesystem::path& root, const Digest& digest) {
+  return root / "manifests" / digest.hex();
+}
+
 std::filesystem::path temp_directory(const std::filesystem::path& root) { return root / "tmp"; }
 
 std::filesystem::path corrupt_path(const std::filesystem::path& root, const Digest& digest) {

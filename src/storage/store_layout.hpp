@@ -2,6 +2,7 @@
 // (DESIGN §1, §5).
 //
 //   <root>/objects/<hex[0:2]>/<hex[2:]>   an object, named by its XXH3-128
+//   <root>/manifests/<hex>                 the chunk list of a chunked file
 //   <root>/tmp/object-XXXXXX              an object being written
 //   <root>/corrupt/<hex>                  an object that failed verification
 //   <dir>/.<name>.mreg-tmp-XXXXXX         <dir>/<name> being materialized
@@ -19,6 +20,7 @@
 namespace mreg::store_layout {
 
 std::filesystem::path object_path(const std::filesystem::path& root, const Digest& digest);
+std::filesystem::path manifest_path(const std::filesystem::path& root, const Digest& digest);
 std::filesystem::path temp_directory(const std::filesystem::path& root);
 inline constexpr const char* object_temp_prefix = "object-";
 std::filesystem::path corrupt_path(const std::filesystem::path& root, const Digest& digest);

@@ -96,4 +96,16 @@ bool names_same_file(const std::filesystem::path& path, int fd) noexcept {
          by_path.st_dev == by_fd.st_dev && by_path.st_ino == by_fd.st_ino;
 }
 
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return std::nullopt;
+    throw_system_error(errno, "open", path);
+  }
+  std::string content;
+  char buffer[1 << 16];
+  while (const std::size_t got = read_some(fd.get(), buffer, sizeof buffer, path)) content.append(buffer, got);
+  return content;
+}
+
 }  // namespace mreg

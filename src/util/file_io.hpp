@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "util/unique_fd.hpp"
@@ -32,6 +34,9 @@ std::uint64_t file_size(int fd, const std::filesystem::path& path);
 std::size_t read_some(int fd, void* buffer, std::size_t size, const std::filesystem::path& path);
 std::size_t pread_some(int fd, void* buffer, std::size_t size, std::uint64_t offset,
                        const std::filesystem::path& path);
+
+// The whole content of a regular file; nullopt when it does not exist.
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path);
 
 void write_all(int fd, const void* data, std::size_t size, const std::filesystem::path& path);
 

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "util/file_io.hpp"
+#include "util/sha256.hpp"
 
 namespace mreg {
 namespace {
@@ -51,13 +52,19 @@ class MappedWindow {
 
 }  // namespace
 
+void HashTaps::update(const void* data, std::size_t size) const {
+  if (whole) whole->update(data, size);
+  if (sha256) sha256->update(data, size);
+}
+
 HashedBytes copy_hashed(int source_fd, const std::filesystem::path& source, int target_fd,
-                        const std::filesystem::path& target, Progress& progress) {
+                        const std::filesystem::path& target, Progress& progress, const HashTaps& taps) {
   const PieceBuffer buffer(file_size(source_fd, source));
   Hasher hasher;
   std::uint64_t copied = 0;
   while (const std::size_t got = read_some(source_fd, buffer.data.get(), buffer.size, source)) {
     hasher.update(buffer.data.get(), got);
+    taps.update(buffer.data.get(), got);
     write_all(target_fd, buffer.data.get(), got, target);
     copied += got;
     progress.advance(got);
@@ -66,7 +73,8 @@ HashedBytes copy_hashed(int source_fd, const std::filesystem::path& source, int 
 }
 
 HashedBytes copy_hashed_immutable(int source_fd, const std::filesystem::path& source, std::uint64_t size,
-                                  int target_fd, const std::filesystem::path& target, Progress& progress) {
+                                  int target_fd, const std::filesystem::path& target, Progress& progress,
+                                  const HashTaps& taps) {
   Hasher hasher;
   for (std::uint64_t offset = 0; offset < size; offset += k_window_size) {
     const auto window_size = static_cast<std::size_t>(std::min<std::uint64_t>(k_window_size, size - offset));
@@ -74,12 +82,13 @@ HashedBytes copy_hashed_immutable(int source_fd, const std::filesystem::path& so
     if (!window.ok()) {
       // Some filesystems (FUSE, some network ones) cannot map; nothing has
       // been written yet the first time round, so read the file instead.
-      if (offset == 0) return copy_hashed(source_fd, source, target_fd, target, progress);
+      if (offset == 0) return copy_hashed(source_fd, source, target_fd, target, progress, taps);
       throw_system_error(errno, "map", source);
     }
     for (std::size_t done = 0; done < window_size; done += k_piece_size) {
       const std::size_t piece = std::min(k_piece_size, window_size - done);
       hasher.update(window.data() + done, piece);
+      taps.update(window.data() + done, piece);
       write_all(target_fd, window.data() + done, piece, target);
       progress.advance(piece);
     }
@@ -87,12 +96,13 @@ HashedBytes copy_hashed_immutable(int source_fd, const std::filesystem::path& so
   return {hasher.digest(), size};
 }
 
-HashedBytes hash_whole_file(int fd, const std::filesystem::path& path, Progress& progress) {
+HashedBytes hash_whole_file(int fd, const std::filesystem::path& path, Progress& progress, const HashTaps& taps) {
   const PieceBuffer buffer(file_size(fd, path));
   Hasher hasher;
   std::uint64_t hashed = 0;
   while (const std::size_t got = pread_some(fd, buffer.data.get(), buffer.size, hashed, path)) {
     hasher.update(buffer.data.get(), got);
+    taps.update(buffer.data.get(), got);
     hashed += got;
     progress.advance(got);
   }

@@ -27,10 +27,21 @@ struct HashedBytes {
   std::uint64_t size = 0;
 };
 
+class Sha256;
+
+// Further hashes fed the very bytes a copy hashes and writes: the whole
+// file's digest when the copy is one chunk of it, and the file's SHA-256
+// when the registry's integrity setting asks for one.
+struct HashTaps {
+  Hasher* whole = nullptr;
+  Sha256* sha256 = nullptr;
+  void update(const void* data, std::size_t size) const;
+};
+
 // Copies from the current offset of `source_fd` to its end. For any file,
 // including one that is being written to meanwhile.
 HashedBytes copy_hashed(int source_fd, const std::filesystem::path& source, int target_fd,
-                        const std::filesystem::path& target, Progress& progress);
+                        const std::filesystem::path& target, Progress& progress, const HashTaps& taps = {});
 
 // Copies the first `size` bytes of an immutable file (a store object) by
 // mapping it instead of reading it, which saves a copy. The file must not
@@ -38,9 +49,11 @@ HashedBytes copy_hashed(int source_fd, const std::filesystem::path& source, int 
 // this is only for files nobody truncates. Falls back to copy_hashed() where
 // the file cannot be mapped.
 HashedBytes copy_hashed_immutable(int source_fd, const std::filesystem::path& source, std::uint64_t size,
-                                  int target_fd, const std::filesystem::path& target, Progress& progress);
+                                  int target_fd, const std::filesystem::path& target, Progress& progress,
+                                  const HashTaps& taps = {});
 
 // Hashes all of `fd` from offset 0, without moving its file offset.
-HashedBytes hash_whole_file(int fd, const std::filesystem::path& path, Progress& progress);
+HashedBytes hash_whole_file(int fd, const std::filesystem::path& path, Progress& progress,
+                            const HashTaps& taps = {});
 
 }  // namespace mreg

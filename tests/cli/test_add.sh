@@ -41,7 +41,7 @@ test_add_json_has_the_documented_keys() {
   random_file model.bin 4000
   run_ok mreg add fraud model.bin --json
   assert_json "$OUT" \
-    'has_keys(d, ["name", "metadata_file", "bytes_total", "bytes_new", "artifacts"])' \
+    'has_keys(d, ["name", "metadata_file", "bytes_total", "bytes_new", "bytes_hashed", "warnings", "artifacts"])' \
     'd["name"] == "fraud"' \
     'd["metadata_file"].endswith("models/fraud/model.yaml")' \
     'd["bytes_total"] == 4000 and d["bytes_new"] == 4000' \

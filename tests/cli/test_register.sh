@@ -8,7 +8,7 @@ test_first_register_creates_v0_1_0_as_an_annotated_tag() {
   new_registry
   random_file model.bin 100000
   run_ok mreg register fraud model.bin
-  assert_matches "$OUT" '^registered fraud v0\.1\.0 \(tag fraud@v0\.1\.0, commit [0-9a-f]{7}\); stored .* new of .*$'
+  assert_matches "$OUT" '^registered fraud v0\.1\.0 \(tag fraud@v0\.1\.0, commit [0-9a-f]{7}\); stored [0-9.]+ [KMG]?i?B \([0-9.]+ [KMG]?i?B new, [0-9.]+ [KMG]?i?B deduplicated\)$'
   assert_eq "tag" "$(git cat-file -t fraud@v0.1.0)" "fraud@v0.1.0 is an annotated tag"
   assert_eq "$(git rev-parse HEAD)" "$(git rev-parse 'fraud@v0.1.0^{commit}')" "the tag points at the new HEAD"
   assert_contains "$(git tag -n)" "fraud@v0.1.0"
@@ -271,7 +271,7 @@ test_register_json_has_the_documented_keys() {
   random_file model.bin 1000
   run_ok mreg register fraud model.bin --json
   assert_json "$OUT" \
-    'has_keys(d, ["name", "version", "tag", "commit", "previous_latest", "bytes_total", "bytes_new"])' \
+    'has_keys(d, ["name", "version", "tag", "commit", "previous_latest", "bytes_total", "bytes_new", "bytes_hashed", "warnings"])' \
     'd["name"] == "fraud" and d["version"] == "0.1.0" and d["tag"] == "fraud@v0.1.0"' \
     'd["previous_latest"] is None' \
     "d[\"commit\"] == \"$(git rev-parse HEAD)\""
