@@ -19,7 +19,9 @@
 // copies; the caller brackets the work with begin/end (see ProgressScope).
 //
 // Thread-safety: a BlobStore may be used from several threads and processes
-// at once; all coordination is through atomic renames.
+// at once; all coordination is through atomic renames. A write that finds
+// its object already stored sets that object's mtime to now instead, so
+// that gc's grace period protects what an add is reusing.
 #pragma once
 
 #include <cstdint>
@@ -106,10 +108,14 @@ class BlobStore {
   // Every object, manifest and leftover temp file, in no particular order.
   // Files whose names are not the store's (a stray editor backup) are left out.
   std::vector<Item> list() const;
-  // Deletes one listed item; false when it was already gone.
+  // Deletes one listed item; false when it was already gone or its mtime
+  // changed since list() (a writer stored or reused it meanwhile: keep it).
+  // Error(invalid) for a path the store's layout would not produce.
   bool remove(const Item& item) const;
 
  private:
+  bool freshen_file(const Digest& digest) const;
+
   std::filesystem::path m_root;
   std::unique_ptr<StatCache> m_stat_cache;
 };

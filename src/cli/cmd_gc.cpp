@@ -106,9 +106,15 @@ void print_text(const GcReport& report, const GlobalOptions& global) {
     for (const auto& item : report.deleted) {
       fmt::print("{} {} ({})\n", verb, item.path.string(), human_bytes(item.size));
     }
-    for (const auto& item : report.young) fmt::print("kept young {} ({})\n", item.path.string(), human_bytes(item.size));
+    for (const auto& item : report.young) {
+      fmt::print("kept young {} ({})\n", item.path.string(), human_bytes(item.size));
+    }
   }
-  fmt::print("{} {}: {}\n", verb, kinds_summary(report.deleted), human_bytes(report.deleted_bytes));
+  if (report.deleted.empty()) {
+    fmt::print("{}\n", report.dry_run ? "nothing to delete" : "deleted nothing");
+  } else {
+    fmt::print("{} {}: {}\n", verb, kinds_summary(report.deleted), human_bytes(report.deleted_bytes));
+  }
   fmt::print("kept {} needed object(s) and manifest(s): {} (named by {} model.yaml file(s))\n", report.reachable,
              human_bytes(report.reachable_bytes), report.metadata_files);
   if (!report.young.empty()) {

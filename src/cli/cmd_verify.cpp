@@ -91,10 +91,11 @@ void print_text(const VerifyReport& report, const GlobalOptions& global) {
 
 // The failure to end with: what is wrong, in numbers, and how to repair it.
 Error failure(const VerifyReport& report) {
-  std::size_t missing = 0, corrupt = 0, other = 0, versions = 0;
+  std::size_t missing = 0, corrupt = 0, other = 0;
+  std::vector<std::string> failed;
   for (const auto& version : report.versions) {
     if (version.ok()) continue;
-    ++versions;
+    failed.push_back(version_label(version));
     if (!version.problem.empty()) ++other;
     for (const auto& artifact : version.artifacts) {
       switch (artifact.status) {
@@ -109,10 +110,14 @@ Error failure(const VerifyReport& report) {
   if (missing) parts.push_back(fmt::format("{} file(s) missing", missing));
   if (corrupt) parts.push_back(fmt::format("{} corrupt", corrupt));
   if (other) parts.push_back(fmt::format("{} unreadable", other));
+  const std::size_t named = std::min<std::size_t>(failed.size(), 5);
+  const std::string refs = fmt::format("{}{}", fmt::join(failed.begin(), failed.begin() + named, " "),
+                                       failed.size() > named ? " ..." : "");
   return Error(corrupt ? ErrorCode::corrupt : ErrorCode::not_found,
-               fmt::format("verify failed: {} in {} version(s)", fmt::join(parts, ", "), versions),
-               "restore a missing or corrupt file with `mreg fetch REF` from the blob remote it was pushed to, or "
-               "add the original file again (`mreg add NAME PATH...` stores the same bytes under the same id)");
+               fmt::format("verify failed: {} in {} version(s)", fmt::join(parts, ", "), failed.size()),
+               fmt::format("restore the files from the blob remote they were pushed to with `mreg fetch {}`, or add "
+                           "the original files again (`mreg add NAME PATH...` stores the same bytes under the same id)",
+                           refs));
 }
 
 void run_verify(const VerifyCommand& command, const GlobalOptions& global) {

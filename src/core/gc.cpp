@@ -65,6 +65,10 @@ int deletion_order(Kind kind) {
   return 3;
 }
 
+bool in_deletion_order(const BlobStore::Item& a, const BlobStore::Item& b) {
+  return std::pair(deletion_order(a.kind), a.path) < std::pair(deletion_order(b.kind), b.path);
+}
+
 bool is_needed(const BlobStore::Item& item, const Reachable& reachable) {
   if (!item.digest) return false;
   switch (item.kind) {
@@ -112,9 +116,7 @@ GcReport Registry::gc(const GcOptions& options) {
       unneeded.push_back(std::move(item));
     }
   }
-  std::sort(unneeded.begin(), unneeded.end(), [](const BlobStore::Item& a, const BlobStore::Item& b) {
-    return std::pair(deletion_order(a.kind), a.path) < std::pair(deletion_order(b.kind), b.path);
-  });
+  std::sort(unneeded.begin(), unneeded.end(), in_deletion_order);
   for (auto& item : unneeded) {
     if (options.dry_run || impl.store.remove(item)) {
       report.deleted_bytes += item.size;
@@ -125,6 +127,7 @@ GcReport Registry::gc(const GcOptions& options) {
       report.young.push_back(std::move(item));
     }
   }
+  std::sort(report.young.begin(), report.young.end(), in_deletion_order);
   return report;
 }
 

@@ -102,7 +102,9 @@ class Collector {
     if (common.filename() == ".git") trees.push_back(common.parent_path());
     for (const auto& worktree : linked_worktree_admin_dirs()) {
       // "gitdir" holds the path of the linked worktree's .git file.
-      if (const auto gitdir = read_work_file(worktree / "gitdir")) trees.push_back(fs::path(trimmed(*gitdir)).parent_path());
+      if (const auto gitdir = read_work_file(worktree / "gitdir")) {
+        trees.push_back(fs::path(trimmed(*gitdir)).parent_path());
+      }
     }
     std::set<fs::path> seen;
     for (const auto& tree : trees) {

@@ -66,6 +66,22 @@ void check_sha256(const Digest& digest, const std::optional<std::string>& expect
 
 }  // namespace
 
+// Whether the store can still materialize `digest`, freshening every file
+// that takes (see freshen()): the stat cache's answer is only used when so.
+bool BlobStore::freshen_file(const Digest& digest) const {
+  if (freshen(object_path(digest))) return true;
+  try {
+    const auto manifest = read_manifest(digest);
+    if (!manifest) return false;
+    for (const auto& chunk : manifest->chunks) {
+      if (!freshen(object_path(chunk.digest))) return false;
+    }
+    return freshen(manifest_path(digest));
+  } catch (const Error&) {
+    return false;  // a damaged manifest: store the file again
+  }
+}
+
 BlobStore::BlobStore(std::filesystem::path root)
     : m_root(std::move(root)), m_stat_cache(std::make_unique<StatCache>(m_root / "cache.sqlite")) {}
 BlobStore::BlobStore(BlobStore&&) noexcept = default;
@@ -78,7 +94,7 @@ BlobStore::Stored BlobStore::put_file(const std::filesystem::path& source, Progr
   const struct stat before = stat_of(source_fd.get(), source);
   const std::int64_t stat_time_ns = m_stat_cache->now_ns();
   if (const auto known = m_stat_cache->lookup(before);
-      known && (known->sha256 || !options.sha256) && contains(known->digest)) {
+      known && (known->sha256 || !options.sha256) && freshen_file(known->digest)) {
     Stored stored{known->digest, known->size};
     stored.unchanged = true;
     if (options.sha256) stored.sha256 = known->sha256;

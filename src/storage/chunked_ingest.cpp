@@ -35,37 +35,48 @@ struct Cut {
   std::uint64_t size = 0;
 };
 
-// What the reader thread and the writing caller share.
+// What the reading thread, the planning thread and the writing caller share.
+// Three stages rather than two because reading (a copy out of the page
+// cache) and finding content-defined cuts together took longer than
+// hashing and writing: on two cores the scheduler now balances them.
 class Pipeline {
  public:
   Pipeline(int fd, const std::filesystem::path& source, std::uint64_t size)
       : m_fd(fd), m_source(source), m_size(size), m_ring(k_ring_capacity) {}
 
   const MirroredRing& ring() const { return m_ring; }
+  std::uint64_t size() const { return m_size; }
 
-  // --- reader side ---
-  // Reads until the first `end` bytes of the file are in the ring, waiting
-  // for the writer to free room. False when the writer gave up.
-  bool read_until(std::uint64_t end) {
-    while (m_read_end < end) {
+  // --- reading thread: fills the ring as far as the writer has freed it ---
+  void read_all() {
+    for (std::uint64_t read_end = 0; read_end < m_size;) {
       std::uint64_t room = 0;
       {
         std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [&] { return m_stop || m_read_end - m_released < m_ring.capacity(); });
-        if (m_stop) return false;
-        room = m_ring.capacity() - (m_read_end - m_released);
+        m_changed.wait(lock, [&] { return m_stop || read_end - m_released < m_ring.capacity(); });
+        if (m_stop) return;
+        room = m_ring.capacity() - (read_end - m_released);
       }
-      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>({room, m_size - m_read_end, k_read_size}));
-      const std::size_t got = pread_some(m_fd, m_ring.at(m_read_end), want, m_read_end, m_source);
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>({room, m_size - read_end, k_read_size}));
+      const std::size_t got = pread_some(m_fd, m_ring.at(read_end), want, read_end, m_source);
       if (got == 0) {
         throw Error(ErrorCode::io, fmt::format("'{}' shrank to {} bytes while it was being stored (it had {})",
-                                               m_source.string(), m_read_end, m_size),
+                                               m_source.string(), read_end, m_size),
                     "add it again once whatever writes it has finished");
       }
+      read_end += got;
       std::lock_guard lock(m_mutex);
-      m_read_end += got;
+      m_read_end = read_end;
+      m_changed.notify_all();
     }
-    return true;
+  }
+
+  // --- planning thread ---
+  // Waits until the first `end` bytes are in the ring; false when stopping.
+  bool wait_for_bytes(std::uint64_t end) {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_stop || m_read_end >= end; });
+    return !m_stop;
   }
 
   void push(const Cut& cut) {
@@ -74,19 +85,26 @@ class Pipeline {
     m_changed.notify_all();
   }
 
-  void finish_reading(std::exception_ptr failure) {
+  void finish_planning() {
     std::lock_guard lock(m_mutex);
-    m_reader_done = true;
-    m_failure = failure;
+    m_planning_done = true;
+    m_changed.notify_all();
+  }
+
+  // --- either thread, on failure: the writer rethrows the first one ---
+  void fail(std::exception_ptr failure) {
+    std::lock_guard lock(m_mutex);
+    if (!m_failure) m_failure = failure;
+    m_stop = true;
     m_changed.notify_all();
   }
 
   // --- writer side ---
   // The next chunk whose bytes are all in the ring; nullopt at the end.
-  // Rethrows what stopped the reader.
+  // Rethrows what stopped the other threads.
   std::optional<Cut> next() {
     std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [&] { return !m_cuts.empty() || m_reader_done; });
+    m_changed.wait(lock, [&] { return !m_cuts.empty() || m_planning_done || m_failure; });
     if (m_failure) std::rethrow_exception(m_failure);
     if (m_cuts.empty()) return std::nullopt;
     const Cut cut = m_cuts.front();
@@ -114,49 +132,59 @@ class Pipeline {
 
   std::mutex m_mutex;
   std::condition_variable m_changed;
-  std::uint64_t m_read_end = 0;  // written by the reader only, so it reads it unlocked
+  std::uint64_t m_read_end = 0;
   std::uint64_t m_released = 0;
   std::deque<Cut> m_cuts;
-  bool m_reader_done = false;
+  bool m_planning_done = false;
   bool m_stop = false;
   std::exception_ptr m_failure;
 };
 
-void read_and_plan(Pipeline& pipeline, std::uint64_t size, const chunking::ChunkPlanner& planner) {
-  try {
-    for (std::uint64_t offset = 0; offset < size;) {
-      const std::uint64_t needed = planner.bytes_needed(offset);
-      if (!pipeline.read_until(offset + needed)) break;
-      const std::span<const std::uint8_t> look_ahead(pipeline.ring().at(offset), static_cast<std::size_t>(needed));
-      const std::uint64_t length = planner.next_chunk(offset, look_ahead);
-      if (!pipeline.read_until(offset + length)) break;
-      pipeline.push({offset, length});
-      offset += length;
-    }
-    pipeline.finish_reading(nullptr);
-  } catch (...) {
-    pipeline.finish_reading(std::current_exception());
+void plan(Pipeline& pipeline, const chunking::ChunkPlanner& planner) {
+  for (std::uint64_t offset = 0; offset < pipeline.size();) {
+    const std::uint64_t needed = planner.bytes_needed(offset);
+    if (!pipeline.wait_for_bytes(offset + needed)) return;
+    const std::span<const std::uint8_t> look_ahead(pipeline.ring().at(offset), static_cast<std::size_t>(needed));
+    const std::uint64_t length = planner.next_chunk(offset, look_ahead);
+    if (!pipeline.wait_for_bytes(offset + length)) return;
+    pipeline.push({offset, length});
+    offset += length;
   }
+  pipeline.finish_planning();
 }
 
-// Joins the reader however the writer leaves.
-class ReaderThread {
+// The reading and planning threads, stopped and joined however the writer
+// leaves.
+class Helpers {
  public:
-  ReaderThread(Pipeline& pipeline, std::uint64_t size, const chunking::ChunkPlanner& planner)
-      : m_pipeline(pipeline), m_thread([&pipeline, size, &planner] { read_and_plan(pipeline, size, planner); }) {}
-  ~ReaderThread() {
+  Helpers(Pipeline& pipeline, const chunking::ChunkPlanner& planner)
+      : m_pipeline(pipeline),
+        m_reader([&pipeline] { guarded(pipeline, [&] { pipeline.read_all(); }); }),
+        m_planner([&pipeline, &planner] { guarded(pipeline, [&] { plan(pipeline, planner); }); }) {}
+  ~Helpers() {
     m_pipeline.stop();
-    m_thread.join();
+    m_reader.join();
+    m_planner.join();
   }
 
  private:
+  template <class Work>
+  static void guarded(Pipeline& pipeline, Work&& work) {
+    try {
+      work();
+    } catch (...) {
+      pipeline.fail(std::current_exception());
+    }
+  }
+
   Pipeline& m_pipeline;
-  std::thread m_thread;
+  std::thread m_reader;
+  std::thread m_planner;
 };
 
 bool write_manifest(const std::filesystem::path& root, const Manifest& manifest) {
   const auto path = store_layout::manifest_path(root, manifest.file);
-  if (regular_file_exists(path)) return false;
+  if (freshen(path)) return false;
   AtomicFile temp = new_object_temp(root);
   const std::string text = format_manifest(manifest);
   temp.write(text.data(), text.size());
@@ -177,7 +205,7 @@ ChunkedIngest ingest_chunked(const std::filesystem::path& root, int fd, const st
   if (sha256) file_sha256.emplace();
   ChunkedIngest result;
   {
-    ReaderThread reader(pipeline, size, planner);
+    const Helpers helpers(pipeline, planner);
     while (const auto cut = pipeline.next()) {
       const std::uint8_t* data = pipeline.ring().at(cut->offset);
       const auto length = static_cast<std::size_t>(cut->size);

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <fmt/core.h>
 
@@ -59,6 +60,10 @@ void verify_open_object(const std::filesystem::path& root, const Digest& digest,
   if (found.digest != digest) throw corrupt_object(root, digest, found, object_fd);
 }
 
+bool freshen(const std::filesystem::path& path) noexcept {
+  return ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0) == 0;
+}
+
 AtomicFile new_object_temp(const std::filesystem::path& root) {
   const auto directory = store_layout::temp_directory(root);
   ensure_directory(directory);
@@ -66,7 +71,7 @@ AtomicFile new_object_temp(const std::filesystem::path& root) {
 }
 
 bool publish_file(const std::filesystem::path& final_path, AtomicFile& temp) {
-  if (regular_file_exists(final_path)) {
+  if (freshen(final_path)) {
     temp.abandon();
     return false;
   }
@@ -77,7 +82,7 @@ bool publish_file(const std::filesystem::path& final_path, AtomicFile& temp) {
 
 bool put_object_bytes(const std::filesystem::path& root, const Digest& digest, const void* data, std::size_t size) {
   const auto path = store_layout::object_path(root, digest);
-  if (regular_file_exists(path)) return false;
+  if (freshen(path)) return false;
   AtomicFile temp = new_object_temp(root);
   const auto* bytes = static_cast<const char*>(data);
   for (std::size_t done = 0; done < size; done += k_write_piece) {

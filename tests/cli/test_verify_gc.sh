@@ -239,6 +239,28 @@ test_drafts_written_by_add_survive_gc() {
   assert_file_eq in/staged.bin out/staged.bin
 }
 
+test_drafts_in_other_worktrees_and_the_stash_survive_gc() {
+  new_registry
+  random_file in/a.bin 100000
+  random_file "$TEST_DIR/w.bin" 110000
+  random_file in/s.bin 120000
+  run_ok mreg register fraud in/a.bin
+  git worktree add -q "$TEST_DIR/feature" -b feature
+  (cd "$TEST_DIR/feature" && run_ok mreg add fraud "$TEST_DIR/w.bin")
+  run_ok mreg add other in/s.bin
+  git stash -q
+  assert_no_file models/other/model.yaml
+
+  run_ok mreg gc --grace 0 --json
+  assert_json "$OUT" 'd["deleted"]["count"] == 0' 'd["reachable"]["count"] == 3'
+  (cd "$TEST_DIR/feature" && run_ok mreg gc --grace 0 --json &&
+    assert_json "$OUT" 'd["deleted"]["count"] == 0')
+
+  git stash drop -q
+  run_ok mreg gc --grace 0 --json
+  assert_json "$OUT" 'd["deleted"]["count"] == 1' 'd["reachable"]["count"] == 2'
+}
+
 test_gc_deletes_nothing_while_a_model_yaml_cannot_be_read() {
   new_registry
   random_file in/a.bin 100000

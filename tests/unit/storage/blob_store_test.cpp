@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "mreg/error.hpp"
@@ -325,6 +326,48 @@ TEST_CASE("hash_file gives the digest put_file stores under", "[blob_store]") {
   const Error error = error_from([&] { hash_file(dir / "absent.bin"); });
   CHECK(error.code() == ErrorCode::not_found);
   CHECK_THAT(error.what(), Catch::Contains((dir / "absent.bin").string()));
+}
+
+}  // namespace mreg
+
+namespace mreg {
+namespace {
+
+std::int64_t mtime_of(const std::filesystem::path& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mtim.tv_sec;
+}
+
+void backdate(const std::filesystem::path& path) {
+  const timespec times[2] = {{1'000'000'000, 0}, {1'000'000'000, 0}};  // 2001
+  REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a store write that finds its object already there freshens it, for gc's grace period", "[blob_store]") {
+  test::TempDir dir;
+  BlobStore store(dir / "store");
+  SECTION("a whole object") {
+    test::write_file(dir / "small.bin", "weights");
+    const auto stored = store.put_file(dir / "small.bin");
+    backdate(store.object_path(stored.digest));
+    const auto again = store.put_file(dir / "small.bin");
+    CHECK_FALSE(again.is_new);
+    CHECK(mtime_of(store.object_path(stored.digest)) > 1'000'000'000);
+  }
+  SECTION("a chunked file's manifest and chunks") {
+    test::write_file(dir / "large.bin", std::string(70 << 20, 'x') + "end");
+    const auto stored = store.put_file(dir / "large.bin");
+    const auto manifest = store.read_manifest(stored.digest);
+    REQUIRE(manifest);
+    backdate(store.manifest_path(stored.digest));
+    for (const auto& chunk : manifest->chunks) backdate(store.object_path(chunk.digest));
+    store.put_file(dir / "large.bin");
+    CHECK(mtime_of(store.manifest_path(stored.digest)) > 1'000'000'000);
+    for (const auto& chunk : manifest->chunks) CHECK(mtime_of(store.object_path(chunk.digest)) > 1'000'000'000);
+  }
 }
 
 }  // namespace mreg

@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 using Kind = BlobStore::Item::Kind;
 
 const BlobStore::Item* find_item(const std::vector<BlobStore::Item>& items, const fs::path& path) {
-  const auto found = std::find_if(items.begin(), items.end(), [&](const BlobStore::Item& item) { return item.path == path; });
+  const auto found =
+      std::find_if(items.begin(), items.end(), [&](const BlobStore::Item& item) { return item.path == path; });
   return found == items.end() ? nullptr : &*found;
 }
 
