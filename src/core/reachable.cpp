@@ -95,6 +95,19 @@ class Collector {
     }
   }
 
+  // What `mreg add` staged: a draft committed to the index but since
+  // changed or deleted in the work tree still names its objects there.
+  void add_index() {
+    try {
+      for (const auto& [path, blob] : m_impl.repo.index_files(m_impl.config.models_dir)) {
+        if (fs::path(path).filename() != k_model_file || !m_seen_blobs.insert(blob).second) continue;
+        add_metadata(m_impl.repo.read_blob(blob), fmt::format("{} (staged)", path));
+      }
+    } catch (const Error& error) {
+      m_result.problems.push_back(fmt::format("the index: {}", error.what()));
+    }
+  }
+
   void add_work_trees() {
     std::vector<fs::path> trees{m_impl.workdir};
     const fs::path common = m_impl.repo.common_dir();
@@ -227,6 +240,7 @@ Reachable find_reachable(const Registry::Impl& impl) {
   collector.add_other_refs();
   collector.add_detached_heads();
   collector.add_work_trees();
+  collector.add_index();
   return collector.finish(impl.store);
 }
 

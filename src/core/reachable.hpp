@@ -9,15 +9,15 @@
 //     that are not mreg's, refs/stash (with the index and untracked-files
 //     commits it records), and every worktree's HEAD when it is detached;
 //   - every models/**/model.yaml in the work tree of every worktree of the
-//     repository: drafts that `mreg add` wrote and nobody committed yet.
+//     repository, and in this worktree's index: drafts that `mreg add`
+//     wrote and staged and nobody committed yet.
 // A needed file stored whole needs its object; stored chunked, its manifest
 // and every chunk the manifest lists.
 //
 // Older commits and reflogs are not read: a version is kept by its tag, and
-// what only history names goes (as a deleted tag's files do). The index is
-// not read either (the git layer has no reader for it): a draft that was
-// staged and then changed or deleted in the work tree is covered by gc's
-// grace period only.
+// what only history names goes (as a deleted tag's files do). Other linked
+// worktrees' indexes are not read: their drafts are covered by their work
+// trees and by gc's grace period.
 //
 // Nothing is guessed: a model.yaml that does not parse, a tag whose commit is
 // missing or a manifest that does not parse is a problem, and gc deletes

@@ -127,4 +127,18 @@ bool Repository::is_ignored(std::string_view path) const {
   return ignored != 0;
 }
 
+std::vector<std::pair<std::string, Oid>> Repository::index_files(std::string_view dir) const {
+  std::vector<std::pair<std::string, Oid>> files;
+  if (is_bare()) return files;
+  const IndexPtr index = fresh_index(m_impl->get());
+  const std::string prefix = std::string(dir) + "/";
+  for (std::size_t i = 0, count = git_index_entrycount(index.get()); i < count; ++i) {
+    const git_index_entry* entry = git_index_get_byindex(index.get(), i);
+    if (!entry || GIT_INDEX_ENTRY_STAGE(entry) != 0 || !std::string_view(entry->path).starts_with(prefix)) continue;
+    if ((entry->mode & 0170000) != 0100000) continue;  // regular files only (no links, no submodules)
+    files.emplace_back(entry->path, from_git(entry->id));
+  }
+  return files;
+}
+
 }  // namespace mreg::git

@@ -168,6 +168,9 @@ class Repository {
   // Error(not_found) when the path is neither in the work tree nor the index.
   void stage_file(std::string_view path);
   bool is_ignored(std::string_view path) const;
+  // The blobs staged in the index (stage 0) below directory `dir`, as
+  // (path, blob id); empty in a bare repository.
+  std::vector<std::pair<std::string, Oid>> index_files(std::string_view dir) const;
 
  private:
   struct Impl;

@@ -234,6 +234,16 @@ test_drafts_written_by_add_survive_gc() {
   assert_json "$OUT" 'd["deleted"]["count"] == 0'
   assert_file_exists "$(object_file "$unstaged")"
 
+  # A staged draft whose work-tree file was then deleted: the index still names it.
+  random_file in/index-only.bin 140000
+  run_ok mreg add third in/index-only.bin --json
+  local index_only
+  index_only=$(printf '%s' "$OUT" | artifact_digest index-only.bin)
+  rm models/third/model.yaml
+  run_ok mreg gc --grace 0 --json
+  assert_json "$OUT" 'd["deleted"]["count"] == 0'
+  assert_file_exists "$(object_file "$index_only")"
+
   run_ok mreg register fraud
   run_ok mreg get fraud -o out
   assert_file_eq in/staged.bin out/staged.bin
