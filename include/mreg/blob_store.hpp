@@ -96,6 +96,16 @@ class BlobStore {
   // naming what is wrong. With `sha256`, checks that too.
   void verify(const Digest& digest, const std::optional<std::string>& sha256 = std::nullopt) const;
 
+  // --- fetching from remotes -------------------------------------------------
+  // A fresh temp file path in the store's tmp/ for a download.
+  std::filesystem::path new_download_path() const;
+  // Adds `downloaded` (a file in tmp/) as the object `digest` if it hashes to
+  // it, renaming it into place; else deletes it and throws Error(corrupt).
+  void import_object(const Digest& digest, const std::filesystem::path& downloaded) const;
+  // Writes `manifest` once every chunk it lists is stored and together they
+  // hash to manifest.file; else throws (the chunks stay, as objects).
+  void import_manifest(const Manifest& manifest) const;
+
   // --- listing and removal, for gc ------------------------------------------
   struct Item {
     enum class Kind { object, manifest, temp };

@@ -32,6 +32,7 @@
 #include "mreg/diagnostic.hpp"
 #include "mreg/diff.hpp"
 #include "mreg/maintenance.hpp"
+#include "mreg/remote.hpp"
 #include "mreg/metadata.hpp"
 #include "mreg/progress.hpp"
 #include "mreg/refs.hpp"
@@ -132,6 +133,27 @@ struct ResolvedVersion {
 
 enum class Overwrite { no, yes };
 
+struct RemoteInfo {
+  std::string name;
+  std::string url;
+  bool is_default = false;
+  bool from_git_config = false;  // the URL comes from git config mreg.remote.<name>.url
+};
+
+struct TransferOptions {
+  std::string remote;  // a remote's name or a URL; empty: the default remote
+  int jobs = 8;        // parallel transfers
+};
+
+struct TransferReport {
+  std::string remote;              // where: the remote's name, else its URL
+  std::size_t files = 0;           // artifact files the versions need
+  std::size_t objects_sent = 0;    // objects and manifests transferred
+  std::size_t objects_skipped = 0; // push: objects the remote had; fetch: files the local store had
+  std::uint64_t bytes_sent = 0;    // bytes transferred
+  double seconds = 0;
+};
+
 struct GetResult {
   enum class FileStatus { written, unchanged, replaced };
   std::filesystem::path directory;
@@ -225,6 +247,40 @@ class Registry {
   // names cannot be known, and when the store is set by MREG_CACHE_DIR or
   // mreg.cacheDir (other clones that share it have refs this one cannot see).
   GcReport gc(const GcOptions& options);
+
+  // --- blob remotes (remote.hpp, DESIGN §3 remotes) ---------------------------
+  // Every configured remote: mreg.yaml's `remotes`, with per-user overrides
+  // from git config (mreg.remote.<name>.url replaces a URL or adds a remote;
+  // mreg.defaultRemote replaces default_remote).
+  std::vector<RemoteInfo> remotes() const;
+  // The remote called `name_or_url`, else `name_or_url` read as a URL when it
+  // looks like one (contains "://" or starts with '/' or '.'), else the
+  // default remote when it is empty. Throws Error(not_found) naming the
+  // configured remotes, with the `mreg remote add` hint.
+  RemoteUrl remote_url(std::string_view name_or_url = {}) const;
+  // Edits mreg.yaml's remotes (and stages it in the index): the first remote
+  // added becomes default_remote; `make_default` makes this one the default.
+  // Error(conflict) when `name` exists; Error(invalid) for a bad name or URL.
+  void add_remote(std::string_view name, std::string_view url, bool make_default);
+  // Error(not_found) when there is no such remote in mreg.yaml. Removing the
+  // default remote makes the first remaining one (if any) the default.
+  void remove_remote(std::string_view name);
+  // Makes an existing remote the default.
+  void set_default_remote(std::string_view name);
+
+  // Uploads every object the versions `refs` need (none: every version tag
+  // and every stage's versions) that the remote lacks, chunks before their
+  // manifests. Returns what was sent and skipped.
+  TransferReport push(const std::vector<ModelRef>& refs, const TransferOptions& options,
+                      Progress& progress = no_progress());
+  // Brings every object the versions need that the local store lacks,
+  // verified before it enters the store.
+  TransferReport fetch(const std::vector<ModelRef>& refs, const TransferOptions& options,
+                       Progress& progress = no_progress());
+  // Whether the remote holds every object the versions need (HEAD requests;
+  // a chunked file's manifest is read to find its chunks). Statuses: ok,
+  // missing, corrupt (wrong size, unreadable manifest).
+  VerifyReport verify_remote(const std::vector<ModelRef>& refs, const TransferOptions& options) const;
 
  public:
   // Opaque to users; declared here so the library's implementation files share it.

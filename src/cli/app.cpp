@@ -108,6 +108,9 @@ void setup_app(CLI::App& app, GlobalOptions& global) {
   setup_history(app, global);
   setup_verify(app, global);
   setup_gc(app, global);
+  setup_remote(app, global);
+  setup_push(app, global);
+  setup_fetch(app, global);
 
   // Global options may also follow the command (`mreg list -q`); anything
   // else left over reaches refuse_leftovers().

@@ -1,4 +1,5 @@
 // mreg get: materialize a version's files in a directory, verified.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -24,7 +25,17 @@ struct GetCommand {
   std::string output;
   bool force = false;
   bool json = false;
+  std::string remote;
+  int jobs = 8;
 };
+
+// Whether get should fetch first: with --remote, or when a default remote
+// is configured (a fetch that finds every file local makes no request).
+bool should_fetch(const Registry& registry, const GetCommand& command) {
+  if (!command.remote.empty()) return true;
+  const auto remotes = registry.remotes();
+  return std::any_of(remotes.begin(), remotes.end(), [](const RemoteInfo& remote) { return remote.is_default; });
+}
 
 const char* status_name(GetResult::FileStatus status) {
   switch (status) {
@@ -41,6 +52,7 @@ void run_get(const GetCommand& command, const GlobalOptions& global) {
 
   auto registry = Registry::open(std::filesystem::current_path());
   TerminalProgress progress(global.progress_allowed());
+  if (should_fetch(registry, command)) registry.fetch({ref}, {command.remote, command.jobs}, progress);
   const GetResult result =
       registry.get(ref, directory, command.force ? Overwrite::yes : Overwrite::no, progress);
 
@@ -80,11 +92,17 @@ void setup_get(CLI::App& app, const GlobalOptions& global) {
       ->type_name("");
   cmd->add_option("-o,--output", command->output, "Directory to write into (default: ./NAME)")->type_name("DIR");
   cmd->add_flag("-f,--force", command->force, "Replace existing files whose content differs");
+  cmd->add_option("--remote", command->remote,
+                  "Fetch missing objects from this blob remote (a name from `mreg remote list`, or a URL); "
+                  "default: the default remote, when one is configured")
+      ->type_name("R");
+  cmd->add_option("-j,--jobs", command->jobs, "Parallel downloads (default 8)")->check(CLI::Range(1, 64));
   cmd->add_flag("--json", command->json, "Print the result as JSON");
   cmd->footer(
       "Each file is written atomically and checked against its digest. Files that are already\n"
       "identical are left alone; a different existing file stops the command before anything is\n"
-      "written, unless --force.\n"
+      "written, unless --force. Objects missing from the local store are fetched first from --remote,\n"
+      "else from the default remote (`mreg remote list`), each verified before it is stored.\n"
       "\n"
       "JSON (--json): {\"directory\", \"files\": [{\"path\", \"status\" (written|unchanged|replaced)}],\n"
       "               \"bytes_written\", \"verified\" (false: NAME#STAGE in a clone without the version tag)}\n"

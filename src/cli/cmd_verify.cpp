@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ namespace {
 struct VerifyCommand {
   std::vector<std::string> refs;
   bool json = false;
+  std::optional<std::string> remote;
+  int jobs = 8;
 };
 
 std::string version_label(const VerifiedVersion& version) {
@@ -124,7 +127,8 @@ void run_verify(const VerifyCommand& command, const GlobalOptions& global) {
   std::vector<ModelRef> refs;
   for (const auto& text : command.refs) refs.push_back(ModelRef::parse(text));
   const auto registry = Registry::open(std::filesystem::current_path());
-  const VerifyReport report = registry.verify(refs);
+  const VerifyReport report =
+      command.remote ? registry.verify_remote(refs, {*command.remote, command.jobs}) : registry.verify(refs);
   if (command.json) {
     print_json(std::cout, to_json(report));
   } else {
@@ -142,11 +146,16 @@ void setup_verify(CLI::App& app, const GlobalOptions& global) {
                   "Versions to check: NAME, NAME@1.2.0, NAME#STAGE (default: every version tag and stage)")
       ->type_name("");
   cmd->add_flag("--json", command->json, "Print the result as JSON");
+  cmd->add_option("--remote", command->remote,
+                  "Check a blob remote instead of the local store: that it holds every object (HEAD requests)")
+      ->type_name("R");
+  cmd->add_option("-j,--jobs", command->jobs, "Parallel requests with --remote (default 8)")->check(CLI::Range(1, 64));
   cmd->footer(
       "Re-hashes each stored file (every chunk and the whole file, and its SHA-256 where\n"
       "model.yaml records one) and prints a line per version; -v also lists intact files.\n"
       "A corrupt object is moved aside to .git/mreg/corrupt/. Exits with status 1 when a file\n"
-      "is missing, corrupt or unreadable.\n"
+      "is missing, corrupt or unreadable. With --remote R, checks instead that the remote holds\n"
+      "every object (and each chunked file's manifest and chunks) with the right size.\n"
       "\n"
       "JSON (--json): {\"ok\", \"versions\": [{\"name\", \"version\", \"tag\", \"tag_checked\" (false: a\n"
       "               stage's copy whose tag is not in this clone), \"ok\", \"problem\" (null or text),\n"

@@ -30,5 +30,8 @@ void setup_deprecate(CLI::App& app, const GlobalOptions& global);
 void setup_history(CLI::App& app, const GlobalOptions& global);
 void setup_verify(CLI::App& app, const GlobalOptions& global);
 void setup_gc(CLI::App& app, const GlobalOptions& global);
+void setup_remote(CLI::App& app, const GlobalOptions& global);
+void setup_push(CLI::App& app, const GlobalOptions& global);
+void setup_fetch(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mreg::cli

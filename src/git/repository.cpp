@@ -1,5 +1,6 @@
 // Opening and creating repositories, their paths and config, and the lookups
 // shared by the other parts of Repository.
+#include <set>
 #include <string>
 #include <system_error>
 
@@ -104,6 +105,30 @@ std::optional<std::string> Repository::config_string(std::string_view key) const
   check(git_repository_config_snapshot(&raw, m_impl->get()), "reading git config");
   const ConfigPtr snapshot(raw);
   return config_value(snapshot.get(), std::string(key));
+}
+
+std::vector<std::pair<std::string, std::string>> Repository::config_entries(std::string_view pattern) const {
+  git_config* raw = nullptr;
+  check(git_repository_config_snapshot(&raw, m_impl->get()), "reading git config");
+  const ConfigPtr snapshot(raw);
+  git_config_iterator* raw_iterator = nullptr;
+  const std::string regex(pattern);
+  check(git_config_iterator_glob_new(&raw_iterator, snapshot.get(), regex.c_str()),
+        fmt::format("listing git config {}", regex));
+  const Handle<git_config_iterator, git_config_iterator_free> iterator(raw_iterator);
+  // The iterator yields a key once per file that sets it (and per value of a
+  // multi-valued key); the set keeps one, and config_value() picks the value
+  // git would use.
+  std::set<std::string> names;
+  git_config_entry* entry = nullptr;
+  int rc = 0;
+  while ((rc = git_config_next(&entry, iterator.get())) == 0) names.insert(entry->name);
+  if (rc != GIT_ITEROVER) check(rc, fmt::format("listing git config {}", regex));
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const auto& name : names) {
+    if (auto value = config_value(snapshot.get(), name)) entries.emplace_back(name, std::move(*value));
+  }
+  return entries;
 }
 
 CommitPtr lookup_commit(git_repository* repo, const Oid& id) {

@@ -4,7 +4,7 @@
 # shellcheck source=lib.sh
 source "${MREG_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
-COMMANDS="init add register list show versions get validate"
+COMMANDS="init add register list show versions get validate promote demote deprecate stages history diff review verify gc push fetch remote"
 
 test_help_works_for_every_command() {
   run_ok mreg --help
