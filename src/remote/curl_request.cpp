@@ -96,13 +96,15 @@ HttpResponse CurlHandle::perform(const HttpRequest& request) {
     curl_easy_setopt(m_curl, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(m_curl, CURLOPT_READDATA, &transfer);
     curl_easy_setopt(m_curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.upload_size));
+    // curl sends "Expect: 100-continue" with large bodies; do not wait for
+    // the answer. (Removing the header with "Expect:" breaks curl 7.88's
+    // SigV4: it signs the empty header it then leaves out.)
+    curl_easy_setopt(m_curl, CURLOPT_EXPECT_100_TIMEOUT_MS, 0L);
   } else if (request.method != "GET") {
     curl_easy_setopt(m_curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   curl_slist* headers = nullptr;
   for (const auto& header : request.headers) headers = curl_slist_append(headers, header.c_str());
-  // curl would send "Expect: 100-continue" for uploads and wait for the answer.
-  if (request.method == "PUT") headers = curl_slist_append(headers, "Expect:");
   curl_easy_setopt(m_curl, CURLOPT_HTTPHEADER, headers);
   if (!request.aws_sigv4.empty()) {
     curl_easy_setopt(m_curl, CURLOPT_AWS_SIGV4, request.aws_sigv4.c_str());
