@@ -282,6 +282,36 @@ class Registry {
   // missing, corrupt (wrong size, unreadable manifest).
   VerifyReport verify_remote(const std::vector<ModelRef>& refs, const TransferOptions& options) const;
 
+  // --- git hooks (DESIGN §7; src/core/hook_*.cpp) -----------------------------
+  // One line of what git gives pre-push, pre-receive or update: a ref moving
+  // from `old_id` to `new_id` (hex; all zeros for "absent").
+  struct RefUpdate {
+    std::string ref;     // "refs/tags/fraud@v1.2.0", "refs/heads/stage/production"
+    std::string old_id, new_id;
+  };
+  // Installs hooks/'s scripts (pre-commit and pre-push; with `server`,
+  // pre-receive) into the hooks directory of the repository containing
+  // `start` (core.hooksPath honoured). A hook already there that is not
+  // mreg's is kept as NAME.local and run first; Error(conflict) when
+  // NAME.local is taken too, unless `overwrite` (the old NAME is then lost).
+  // Returns the paths written.
+  static std::vector<std::filesystem::path> install_hooks(const std::filesystem::path& start, bool server,
+                                                          Overwrite overwrite);
+  // pre-commit: validates the staged (index) mreg.yaml and models/**/model.yaml
+  // and checks that every artifact they name is in the local store or on the
+  // default remote. Empty when all is well.
+  std::vector<Diagnostic> check_staged() const;
+  // pre-push: the versions that the pushed refs need (version tags and every
+  // version on pushed stage tips); no object or remote is read for refs that
+  // are neither.
+  std::vector<ModelRef> pushed_versions(const std::vector<RefUpdate>& updates) const;
+  // Server guard (update / pre-receive) of the bare repository `git_dir`:
+  // one message per refused ref, naming the ref, the rule and the fix; empty
+  // when every update may go in. Version tags created by `updates` count as
+  // registered (pre-receive runs before git writes any ref of the push).
+  static std::vector<std::string> guard_ref_updates(const std::filesystem::path& git_dir,
+                                                    const std::vector<RefUpdate>& updates);
+
  public:
   // Opaque to users; declared here so the library's implementation files share it.
   struct Impl;

@@ -111,6 +111,8 @@ void setup_app(CLI::App& app, GlobalOptions& global) {
   setup_remote(app, global);
   setup_push(app, global);
   setup_fetch(app, global);
+  setup_install_hooks(app, global);
+  setup_hook(app, global);
 
   // Global options may also follow the command (`mreg list -q`); anything
   // else left over reaches refuse_leftovers().

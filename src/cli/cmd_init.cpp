@@ -30,6 +30,8 @@ void run_init(const InitCommand& command, const GlobalOptions& global) {
   options.stages = command.stages;
   options.commit = command.commit;
   const InitResult result = Registry::init(command.directory, options);
+  const auto hooks = command.no_hooks ? std::vector<std::filesystem::path>{}
+                                      : Registry::install_hooks(result.workdir, false, Overwrite::no);
   if (global.quiet) return;
 
   const Style style = global.stdout_style();
@@ -45,6 +47,7 @@ void run_init(const InitCommand& command, const GlobalOptions& global) {
   } else {
     fmt::print("staged mreg.yaml; commit it with: git commit -m 'Set up the mreg registry'\n");
   }
+  if (!hooks.empty()) fmt::print("installed git hooks: pre-commit, pre-push (--no-hooks skips them)\n");
   fmt::print("next: {}\n", style.bold("mreg register NAME PATH..."));
 }
 

@@ -33,5 +33,7 @@ void setup_gc(CLI::App& app, const GlobalOptions& global);
 void setup_remote(CLI::App& app, const GlobalOptions& global);
 void setup_push(CLI::App& app, const GlobalOptions& global);
 void setup_fetch(CLI::App& app, const GlobalOptions& global);
+void setup_install_hooks(CLI::App& app, const GlobalOptions& global);
+void setup_hook(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mreg::cli
