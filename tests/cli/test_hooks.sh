@@ -5,6 +5,8 @@
 # shellcheck source=lib.sh
 source "${MREG_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
+SERVERS="$(cd "$(dirname "$0")/../servers" && pwd)"
+
 # Installed hooks find mreg on PATH, as on a user's machine.
 PATH="$(dirname "$MREG"):$PATH"
 export PATH
@@ -134,6 +136,63 @@ test_pre_push_uploads_blobs_before_the_refs_and_a_fresh_clone_gets_them() {
   run_ok mreg get fraud@0.3.0 -o out
   assert_file_eq "$BASE/work/in/w.bin" out/w.bin
   run_ok mreg get "fraud#staging" -o staged
+}
+
+# git daemon on 127.0.0.1 serving $BASE, pushes enabled, stopped by its PID
+# when the test ends. Sets GIT_URL to the server repository's git:// URL.
+start_git_daemon() {
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  git daemon --reuseaddr --listen=127.0.0.1 --port="$port" --base-path="$BASE" --export-all \
+    --enable=receive-pack "$BASE" >"$BASE/daemon.log" 2>&1 &
+  DAEMON_PID=$!
+  trap 'kill "$DAEMON_PID" 2>/dev/null || true' EXIT
+  GIT_URL="git://127.0.0.1:$port/server.git"
+  local tries=0
+  until git ls-remote "$GIT_URL" >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ $tries -lt 100 ] || { cat "$BASE/daemon.log" >&2; fail "git daemon did not start"; }
+    sleep 0.05
+  done
+}
+
+test_the_guard_works_over_git_daemon() {
+  server_and_clone
+  start_git_daemon
+  git remote set-url origin "$GIT_URL"
+  # A rewritten version tag is refused by the server's pre-receive hook...
+  git tag -f -a "fraud@v0.1.0" -m "register fraud v0.1.0" HEAD >/dev/null
+  assert_fails 1 git push -f origin "refs/tags/fraud@v0.1.0"
+  assert_contains "$ERR" "remote:"
+  assert_contains "$ERR" "fraud@v0.1.0"
+  # ...and a valid promotion passes.
+  run_ok mreg promote fraud@0.2.0 staging
+  run_ok git push origin stage/staging
+  assert_eq "$(git rev-parse stage/staging)" "$(git --git-dir="$BASE/server.git" rev-parse stage/staging)" \
+    "the server's stage/staging"
+  kill "$DAEMON_PID"
+}
+
+test_pre_push_uploads_to_s3_before_the_refs() {
+  local dir
+  dir=$(mktemp -d /tmp/mreg-srv.XXXXXX)
+  trap "bash '$SERVERS/ceph-rgw.sh' stop '$dir' >/dev/null 2>&1 || true" EXIT
+  bash "$SERVERS/ceph-rgw.sh" start "$dir" >"$dir.log" 2>&1 || { cat "$dir.log" >&2; fail "ceph-rgw did not start"; }
+  # shellcheck source=/dev/null
+  source "$dir/env"
+  server_and_clone
+  run_ok mreg install-hooks
+  run_ok mreg remote add team "$MREG_TEST_S3_REMOTE"
+  git commit -qm "remote" mreg.yaml
+  random_file in/w.bin 7000
+  run_ok mreg register fraud in/w.bin
+  run_ok git push origin main "refs/tags/fraud@v0.3.0"
+  assert_contains "$ERR" "mreg: uploaded"
+  run_ok mreg verify --remote team fraud@0.3.0
+  git clone -q "file://$BASE/server.git" "$BASE/fresh"
+  cd "$BASE/fresh"
+  run_ok mreg get fraud@0.3.0 -o out
+  assert_file_eq "$BASE/work/in/w.bin" out/w.bin
 }
 
 test_a_push_of_code_only_makes_no_upload() {
