@@ -93,7 +93,7 @@ TransferReport Registry::fetch(const std::vector<ModelRef>& refs, const Transfer
   report.files = files.size();
   if (missing.empty()) return report;
   const RemoteUrl url = remote_url(options.remote);
-  if (report.remote.empty()) report.remote = url.text;
+  if (report.remote.empty()) report.remote = default_remote_label(*this, url);
   const RemoteFactory factory = [&url] { return open_remote(url); };
 
   // Round 1: the manifests of the chunked files.

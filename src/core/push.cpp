@@ -92,7 +92,7 @@ TransferReport Registry::push(const std::vector<ModelRef>& refs, const TransferO
     run_transfers(factory, options.jobs, upload_tasks(manifests, counters), progress);
   }
   TransferReport report;
-  report.remote = options.remote.empty() ? url.text : options.remote;
+  report.remote = options.remote.empty() ? default_remote_label(*this, url) : options.remote;
   report.files = files.size();
   report.objects_sent = counters.sent;
   report.objects_skipped = counters.skipped;

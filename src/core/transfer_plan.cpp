@@ -32,4 +32,11 @@ std::vector<TransferFile> files_of(const std::vector<VersionTarget>& targets) {
 
 bool stored_chunked(std::uint64_t size) { return size > k_max_object_size; }
 
+std::string default_remote_label(const Registry& registry, const RemoteUrl& url) {
+  for (const auto& remote : registry.remotes()) {
+    if (remote.is_default) return remote.name;
+  }
+  return url.text;
+}
+
 }  // namespace mreg

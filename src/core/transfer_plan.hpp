@@ -11,6 +11,7 @@
 
 #include "core/version_targets.hpp"
 #include "mreg/digest.hpp"
+#include "mreg/registry.hpp"
 
 namespace mreg {
 
@@ -28,5 +29,8 @@ std::vector<TransferFile> files_of(const std::vector<VersionTarget>& targets);
 // file's form follows from its size alone, also for a fetch that has not
 // seen the file yet.
 bool stored_chunked(std::uint64_t size);
+
+// How reports name the default remote: its name, else its URL.
+std::string default_remote_label(const Registry& registry, const RemoteUrl& url);
 
 }  // namespace mreg
