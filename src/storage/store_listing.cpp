@@ -35,10 +35,10 @@ bool is_lower_hex(std::string_view text, std::size_t length) {
   return true;
 }
 
-// The regular files directly in `directory`, each with its lstat data;
+// Calls visit(path, lstat data) for each entry directly in `directory`;
 // nothing when the directory does not exist.
 template <class Visit>
-void for_each_file(const fs::path& directory, Visit&& visit) {
+void for_each_entry(const fs::path& directory, Visit&& visit) {
   std::error_code error;
   fs::directory_iterator it(directory, error);
   if (error) {
@@ -52,24 +52,25 @@ void for_each_file(const fs::path& directory, Visit&& visit) {
       if (errno == ENOENT) continue;
       throw_system_error(errno, "stat", it->path());
     }
-    if (S_ISREG(status.st_mode)) visit(it->path(), status);
+    visit(it->path(), status);
   }
   if (error) throw_system_error(error.value(), "list", directory);
 }
 
+// The regular files directly in `directory`, each with its lstat data.
+template <class Visit>
+void for_each_file(const fs::path& directory, Visit&& visit) {
+  for_each_entry(directory, [&](const fs::path& path, const struct stat& status) {
+    if (S_ISREG(status.st_mode)) visit(path, status);
+  });
+}
+
+// The subdirectories (not symlinks to one) directly in `directory`.
 template <class Visit>
 void for_each_subdirectory(const fs::path& directory, Visit&& visit) {
-  std::error_code error;
-  fs::directory_iterator it(directory, error);
-  if (error) {
-    if (error == std::errc::no_such_file_or_directory || error == std::errc::not_a_directory) return;
-    throw_system_error(error.value(), "list", directory);
-  }
-  for (const fs::directory_iterator end; it != end; it.increment(error)) {
-    if (error) throw_system_error(error.value(), "list", directory);
-    if (it->is_directory(error) && !it->is_symlink(error)) visit(it->path());
-  }
-  if (error) throw_system_error(error.value(), "list", directory);
+  for_each_entry(directory, [&](const fs::path& path, const struct stat& status) {
+    if (S_ISDIR(status.st_mode)) visit(path);
+  });
 }
 
 BlobStore::Item item_of(BlobStore::Item::Kind kind, std::optional<Digest> digest, const fs::path& path,
