@@ -24,57 +24,9 @@ usage() {
   exit 2
 }
 
-die() {
-  echo "nginx-webdav: $*" >&2
-  exit 1
-}
-
-# Fails naming every missing command, and how to get them.
-require_commands() {  # COMMAND...
-  local command missing=()
-  for command in "$@"; do
-    command -v "$command" >/dev/null 2>&1 || missing+=("$command")
-  done
-  [ ${#missing[@]} -eq 0 ] || die "not installed: ${missing[*]}: run scripts/install-deps"
-}
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# A PID from DIR/pids that is still our nginx (its command line names DIR), so
-# a PID reused by an unrelated process after a crash is never signalled.
-is_ours() {  # PID DIR
-  [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2/"
-}
-
-is_zombie() {  # PID
-  [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
-}
-
-# TERM, up to 10 s to exit, then KILL. The master stops its workers itself.
-stop_pid() {  # PID DIR
-  local pid=$1 deadline=$((SECONDS + 10))
-  is_ours "$pid" "$2" || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null && ! is_zombie "$pid"; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "nginx-webdav: pid $pid did not stop within 10 s, killing it" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-      break
-    fi
-    sleep 0.05
-  done
-}
-
-stop_pids() {  # DIR
-  local dir=$1 pid
-  [ -f "$dir/pids" ] || return 0
-  for pid in $(tac "$dir/pids"); do
-    stop_pid "$pid" "$dir"
-  done
-  wait 2>/dev/null || true
-}
+SERVER_NAME=nginx-webdav
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 write_config() {  # DIR PORT
   local dir=$1 port=$2 user_line=""
@@ -156,7 +108,7 @@ start() {  # DIR
   mkdir -p "$dir/run" "$dir/log" "$dir/tmp" "$dir/root/store" "$dir/root/private"
   : >"$dir/pids"
   for attempt in 1 2 3; do
-    port=$(free_port)
+    port=$(free_ports 1)
     if try_start "$dir" "$port"; then
       cat >"$dir/env.tmp" <<EOF
 export MREG_TEST_HTTP_URL='http://127.0.0.1:$port/store'
