@@ -212,3 +212,17 @@ xxh128_of() {
 }
 
 note() { echo "  note ($TEST_NAME): $*" >&2; }
+
+# Runs N `mreg get REF -o out-I` at once, each its own process, and checks
+# that every one succeeded and wrote FILE byte for byte equal to EXPECTED.
+parallel_gets() {  # N REF FILE EXPECTED
+  local count=$1 ref=$2 file=$3 expected=$4 pids=() i
+  for i in $(seq 1 "$count"); do
+    "$MREG" get "$ref" -o "out-$i" >"log-$i" 2>&1 &
+    pids+=($!)
+  done
+  for i in $(seq 1 "$count"); do
+    wait "${pids[$((i - 1))]}" || { cat "log-$i" >&2; fail "get number $i of $count failed"; }
+    assert_file_eq "$expected" "out-$i/$file"
+  done
+}

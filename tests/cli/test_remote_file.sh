@@ -105,18 +105,8 @@ test_twenty_parallel_gets_of_one_version() {
   run_ok mreg push
   git clone -q "$BASE/origin" "$BASE/clone"
   cd "$BASE/clone"
-  local pids=() i
-  for i in $(seq 1 20); do
-    "$MREG" get fraud -o "out-$i" >"log-$i" 2>&1 &
-    pids+=($!)
-  done
-  for i in $(seq 1 20); do
-    wait "${pids[$((i - 1))]}" || { cat "log-$i" >&2; fail "get number $i failed"; }
-  done
-  for i in $(seq 1 20); do
-    assert_file_eq "$BASE/origin/in/large.bin" "out-$i/large.bin"
-    assert_file_eq "$BASE/origin/in/small.bin" "out-$i/small.bin"
-  done
+  parallel_gets 20 fraud large.bin "$BASE/origin/in/large.bin"
+  for i in $(seq 1 20); do assert_file_eq "$BASE/origin/in/small.bin" "out-$i/small.bin"; done
   run_ok mreg verify fraud
 }
 

@@ -180,15 +180,7 @@ test_s3_twenty_parallel_gets() {
   run_ok mreg push
   git clone -q "$BASE/origin" "$BASE/clone"
   cd "$BASE/clone"
-  local pids=() i
-  for i in $(seq 1 20); do
-    "$MREG" get fraud -o "out-$i" >"log-$i" 2>&1 &
-    pids+=($!)
-  done
-  for i in $(seq 1 20); do
-    wait "${pids[$((i - 1))]}" || { cat "log-$i" >&2; fail "get number $i failed"; }
-    assert_file_eq "$BASE/origin/in/large.bin" "out-$i/large.bin"
-  done
+  parallel_gets 20 fraud large.bin "$BASE/origin/in/large.bin"
   run_ok mreg verify fraud
 }
 
