@@ -112,7 +112,8 @@ GetResult Registry::get(const ModelRef& ref, const fs::path& directory, Overwrit
     throw Error(ErrorCode::not_found,
                 fmt::format("{} object(s) of {}@{} are not in the local store: {}", missing.size(), ref.name,
                             resolved.info.version.str(), fmt::join(missing, ", ")),
-                "they were registered on another machine; fetch them from the blob remote it pushed to");
+                "they were registered on another machine: `mreg get REF --remote R` fetches them from the blob "
+                "remote it pushed to (`mreg remote add NAME URL` makes one the default)");
   }
   if (!differing.empty() && overwrite == Overwrite::no) {
     throw Error(ErrorCode::already_exists,
