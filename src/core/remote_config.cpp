@@ -26,7 +26,6 @@ namespace {
 
 constexpr std::string_view git_url_prefix = "mreg.remote.";
 constexpr std::string_view git_url_suffix = ".url";
-constexpr std::string_view git_url_pattern = "^mreg\\.remote\\..*\\.url$";
 constexpr std::string_view git_default_key = "mreg.defaultRemote";
 
 // The same rule that parse_registry_config() applies to `remotes:` keys, so
@@ -54,7 +53,7 @@ std::string names_of(const std::vector<RemoteInfo>& remotes) {
 std::vector<RemoteInfo> merged_remotes(const Registry::Impl& impl) {
   std::vector<RemoteInfo> remotes;
   for (const auto& [name, url] : impl.config.remotes) remotes.push_back(RemoteInfo{name, url, false, false});
-  for (const auto& [key, url] : impl.repo.config_entries(git_url_pattern)) {
+  for (const auto& [key, url] : impl.repo.config_entries(git_url_prefix, git_url_suffix)) {
     const std::string name =
         key.substr(git_url_prefix.size(), key.size() - git_url_prefix.size() - git_url_suffix.size());
     if (auto problem = name_segment_problem(name)) {

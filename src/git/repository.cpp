@@ -107,14 +107,14 @@ std::optional<std::string> Repository::config_string(std::string_view key) const
   return config_value(snapshot.get(), std::string(key));
 }
 
-std::vector<std::pair<std::string, std::string>> Repository::config_entries(std::string_view pattern) const {
+std::vector<std::pair<std::string, std::string>> Repository::config_entries(std::string_view prefix,
+                                                                            std::string_view suffix) const {
   git_config* raw = nullptr;
   check(git_repository_config_snapshot(&raw, m_impl->get()), "reading git config");
   const ConfigPtr snapshot(raw);
   git_config_iterator* raw_iterator = nullptr;
-  const std::string regex(pattern);
-  check(git_config_iterator_glob_new(&raw_iterator, snapshot.get(), regex.c_str()),
-        fmt::format("listing git config {}", regex));
+  const std::string what = fmt::format("listing git config {}*{}", prefix, suffix);
+  check(git_config_iterator_new(&raw_iterator, snapshot.get()), what);
   const Handle<git_config_iterator, git_config_iterator_free> iterator(raw_iterator);
   // The iterator yields a key once per file that sets it (and per value of a
   // multi-valued key); the set keeps one, and config_value() picks the value
@@ -122,8 +122,13 @@ std::vector<std::pair<std::string, std::string>> Repository::config_entries(std:
   std::set<std::string> names;
   git_config_entry* entry = nullptr;
   int rc = 0;
-  while ((rc = git_config_next(&entry, iterator.get())) == 0) names.insert(entry->name);
-  if (rc != GIT_ITEROVER) check(rc, fmt::format("listing git config {}", regex));
+  while ((rc = git_config_next(&entry, iterator.get())) == 0) {
+    const std::string_view name = entry->name;
+    if (name.size() >= prefix.size() + suffix.size() && name.starts_with(prefix) && name.ends_with(suffix)) {
+      names.insert(std::string(name));
+    }
+  }
+  if (rc != GIT_ITEROVER) check(rc, what);
   std::vector<std::pair<std::string, std::string>> entries;
   for (const auto& name : names) {
     if (auto value = config_value(snapshot.get(), name)) entries.emplace_back(name, std::move(*value));

@@ -83,11 +83,13 @@ class Repository {
   std::filesystem::path git_dir() const;     // .git (or the worktree's gitdir)
   std::filesystem::path common_dir() const;  // shared by all worktrees
   std::optional<std::string> config_string(std::string_view key) const;
-  // Every key whose name matches the extended regular expression `pattern`
-  // (as `git config --get-regexp`), once each, sorted, with the value that
-  // config_string() reads for it. Names are as git normalizes them: section
-  // and key in lower case, a subsection as written.
-  std::vector<std::pair<std::string, std::string>> config_entries(std::string_view pattern) const;
+  // Every key whose name starts with `prefix` and ends with `suffix`, once
+  // each, sorted, with the value that config_string() reads for it. Names are
+  // as git normalizes them: section and key in lower case, a subsection as
+  // written. (Filtered here rather than with libgit2's regex iterator, whose
+  // PCRE2 matching leaks in libgit2 1.5.)
+  std::vector<std::pair<std::string, std::string>> config_entries(std::string_view prefix,
+                                                                  std::string_view suffix) const;
 
   // --- refs ---------------------------------------------------------------
   // Whether git accepts `full_ref` ("refs/heads/pr-1") as a ref name.
