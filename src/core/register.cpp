@@ -8,6 +8,8 @@
 // staged and unstaged changes stay exactly as they were), tags the commit,
 // and updates the index for that directory only.
 #include <array>
+#include <chrono>
+#include <thread>
 #include <fstream>
 #include <system_error>
 
@@ -122,6 +124,38 @@ void check_artifacts_stored(const BlobStore& store, const ModelMetadata& metadat
                               artifact.digest.id()),
                   "add its file again with `mreg add NAME PATH...`, or pass the PATHs to register");
     }
+  }
+}
+
+// Makes models/<name>/ in the work tree and the index what HEAD holds now.
+// Registrations of one model running at once finish in any order, so each
+// copies HEAD's version (not its own) and checks afterwards that HEAD did not
+// move meanwhile: whoever writes last writes the newest. The index lock is
+// waited for (another mreg, or git, holds it briefly), for up to ~10 s.
+void follow_head(Registry::Impl& impl, std::string_view name, std::string_view tag) {
+  const std::string directory = impl.model_dir(name);
+  const std::string file = impl.model_file(name);
+  for (int attempt = 0;; ++attempt) {
+    const auto head = impl.repo.head_commit();
+    const auto subtree = head ? impl.repo.subtree_at(*head, directory) : std::nullopt;
+    const auto text = head ? impl.repo.read_file_at(*head, file) : std::nullopt;
+    if (!subtree || !text) return;  // HEAD moved to a commit without the model: nothing to follow
+    try {
+      write_work_file(impl.workdir / file, *text);
+      impl.repo.stage_tree_at(directory, *subtree);
+    } catch (const Error& error) {
+      if (error.code() != ErrorCode::conflict) throw;
+      if (attempt == 200) {
+        throw Error(ErrorCode::conflict,
+                    fmt::format("{} is registered (commit and tag are written), but the index could not be updated: {}",
+                                tag, error.what()),
+                    fmt::format("run `git reset -q -- {}` once the other git process has finished", directory));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    const auto now = impl.repo.head_commit();
+    if (now == head || (now && impl.repo.subtree_at(*now, directory) == subtree)) return;
   }
 }
 
@@ -254,8 +288,7 @@ RegisterResult Registry::register_version(const RegisterOptions& options, Progre
   }
 
   // The commit and tag are the record; the work tree and index follow them.
-  write_work_file(impl.workdir / file, model_yaml);
-  impl.repo.stage_tree_at(directory, subtree);
+  follow_head(impl, name, tag);
 
   RegisterResult result;
   result.version = {name,   version,         tag, commit.hex(), signature.name, signature.email, signature.time,
