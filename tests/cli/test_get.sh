@@ -118,4 +118,34 @@ test_get_works_after_the_inputs_are_gone() {
   assert_file_eq saved.bin out/model.bin
 }
 
+test_get_refuses_symlinks_inside_the_output_directory() {
+  registry_with_versions
+  mkdir -p out ../elsewhere
+  ln -s "$(cd ../elsewhere && pwd)" out/config
+  assert_fails 1 mreg get fraud@0.1.0 -o out
+  assert_contains "$ERR" "symbolic link"
+  assert_no_file ../elsewhere/params.json
+  assert_no_file out/model.bin
+  # A link standing where a file goes is refused too, and its target is left alone.
+  rm out/config
+  echo "keep me" >../elsewhere/target
+  ln -s "$(cd ../elsewhere && pwd)/target" out/model.bin
+  assert_fails 1 mreg get fraud@0.1.0 -o out --force
+  assert_eq "keep me" "$(cat ../elsewhere/target)" "the link's target"
+}
+
+test_get_refuses_a_committed_path_that_escapes_the_output_directory() {
+  registry_with_versions
+  # A model.yaml edited by hand to point outside, committed and tagged with git alone.
+  sed -i 's|path: model.bin|path: ../escape.bin|' models/fraud/model.yaml
+  sed -i 's|^version: .*|version: 9.0.0|' models/fraud/model.yaml
+  git add models/fraud/model.yaml
+  git -c core.hooksPath=/dev/null commit -qm "hand edit"
+  git tag -a "fraud@v9.0.0" -m "register fraud v9.0.0"
+  assert_fails 1 mreg get fraud@9.0.0 -o out
+  assert_contains "$ERR" "../escape.bin"
+  assert_no_file escape.bin
+  assert_no_file out
+}
+
 run_tests "$@"
