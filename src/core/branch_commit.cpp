@@ -20,6 +20,9 @@ struct RefAccess {
       move;
 };
 
+// A ref lock this old was left by a killed process (see remove_stale_ref_lock).
+constexpr std::chrono::seconds k_stale_lock_age{2};
+
 std::string reflog_message(std::string_view message) {
   return fmt::format("mreg: {}", message.substr(0, message.find('\n')));
 }
@@ -38,12 +41,15 @@ std::optional<git::Oid> commit_with_retries(git::Repository& repo, const RefAcce
     if (parent) parents.push_back(*parent);
     const git::Oid commit = repo.create_commit(planned->tree, parents, signature, signature, planned->message);
     if (ref.move(commit, tip, reflog_message(planned->message))) return commit;
+    // A process killed while it held the ref's lock leaves the lock behind.
+    repo.remove_stale_ref_lock(ref.name, k_stale_lock_age);
     // Another writer won the race: back off a little, then plan again on its commit.
     std::this_thread::sleep_for(std::chrono::milliseconds(5 + jitter() % (10 * attempt)));
   }
   throw Error(ErrorCode::conflict,
-              fmt::format("could not update {} after {} attempts: other processes kept moving it", ref.name,
-                          max_attempts),
+              fmt::format("could not update {} after {} attempts: other processes kept moving it or holding its lock "
+                          "({}.lock)",
+                          ref.name, max_attempts, ref.name),
               "retry the command");
 }
 

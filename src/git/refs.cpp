@@ -136,4 +136,16 @@ bool Repository::update_detached_head(const Oid& target, const Oid& expected) {
   return true;
 }
 
+bool Repository::remove_stale_ref_lock(std::string_view ref, std::chrono::seconds age) {
+  // HEAD (and other per-worktree refs) live in the worktree's git dir, the
+  // rest in the common dir.
+  const auto base = ref.starts_with("refs/") ? common_dir() : git_dir();
+  const auto lock = base / (std::string(ref) + ".lock");
+  std::error_code error;
+  const auto written = std::filesystem::last_write_time(lock, error);
+  if (error) return false;
+  if (std::filesystem::file_time_type::clock::now() - written < age) return false;
+  return std::filesystem::remove(lock, error);
+}
+
 }  // namespace mreg::git

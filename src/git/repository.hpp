@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -114,6 +115,12 @@ class Repository {
                   std::string_view reflog_message);
   // Same for a detached HEAD.
   bool update_detached_head(const Oid& target, const Oid& expected);
+  // Removes the lock file of `ref` ("refs/heads/x" or "HEAD") when it is
+  // older than `age`: git holds a ref's lock for the milliseconds it takes to
+  // write 41 bytes, so an old one was left by a killed process, and git
+  // itself would refuse every update until someone deletes it. Returns
+  // whether a lock was removed.
+  bool remove_stale_ref_lock(std::string_view ref, std::chrono::seconds age);
 
   // --- tags -----------------------------------------------------------------
   std::optional<TagInfo> read_tag(std::string_view tag_name) const;

@@ -267,3 +267,27 @@ TEST_CASE("is_valid_ref_name follows git's rules", "[git][refs]") {
   CHECK_FALSE(Repository::is_valid_ref_name("refs/heads/a b"));
   CHECK_FALSE(Repository::is_valid_ref_name("refs/heads/x.lock"));
 }
+
+namespace mreg::git {
+
+TEST_CASE("a ref lock left by a killed process is removed once it is old, a fresh one is kept", "[git][refs]") {
+  test::TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const Oid first = commit_files(repo, {{"a", "1"}});
+  const Oid second = commit_files(repo, {{"a", "2"}}, {first});
+  REQUIRE(repo.update_ref("refs/heads/stage/production", first, std::nullopt, "create"));
+  const auto lock = repo.common_dir() / "refs/heads/stage/production.lock";
+  test::write_file(lock, "");
+  // Held: the update fails, and a lock younger than the limit stays.
+  CHECK_FALSE(repo.update_ref("refs/heads/stage/production", second, first, "promote"));
+  CHECK_FALSE(repo.remove_stale_ref_lock("refs/heads/stage/production", std::chrono::seconds(60)));
+  CHECK(std::filesystem::exists(lock));
+  // Old: removed, and the update goes through.
+  std::filesystem::last_write_time(lock, std::filesystem::file_time_type::clock::now() - std::chrono::minutes(5));
+  CHECK(repo.remove_stale_ref_lock("refs/heads/stage/production", std::chrono::seconds(60)));
+  CHECK_FALSE(std::filesystem::exists(lock));
+  CHECK(repo.update_ref("refs/heads/stage/production", second, first, "promote"));
+  CHECK_FALSE(repo.remove_stale_ref_lock("refs/heads/missing", std::chrono::seconds(0)));
+}
+
+}  // namespace mreg::git
