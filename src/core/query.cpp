@@ -143,7 +143,8 @@ std::vector<ModelSummary> Registry::list() const {
 }
 
 std::vector<VersionInfo> Registry::versions(std::string_view name) const {
-  const auto tags = TagIndex::read(m_impl->repo);
+  check_model_name(name);
+  const auto tags = TagIndex::read_model(m_impl->repo, name);
   const auto& versions = known_versions(tags, name);
   std::vector<VersionInfo> result;
   result.reserve(versions.size());
@@ -155,7 +156,8 @@ std::vector<VersionInfo> Registry::versions(std::string_view name) const {
 
 ResolvedVersion Registry::resolve(const ModelRef& ref) const {
   const auto& impl = *m_impl;
-  const auto tags = TagIndex::read(impl.repo);
+  check_model_name(ref.name);
+  const auto tags = TagIndex::read_model(impl.repo, ref.name);
   if (ref.kind == ModelRef::Kind::stage) return resolve_stage_ref(impl, tags, ref);
   const auto& versions = known_versions(tags, ref.name);
   const IndexedVersion* chosen = nullptr;

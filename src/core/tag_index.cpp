@@ -2,17 +2,26 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "mreg/refs.hpp"
 
 namespace mreg {
 
-TagIndex TagIndex::read(const git::Repository& repo) {
+TagIndex TagIndex::read(const git::Repository& repo) { return from_refs(repo.list_refs("refs/tags/*"), {}); }
+
+TagIndex TagIndex::read_model(const git::Repository& repo, std::string_view name) {
+  // Model names hold no glob characters (names.hpp), so the name is its own pattern.
+  return from_refs(repo.list_refs(fmt::format("refs/tags/{}@v*", name)), name);
+}
+
+TagIndex TagIndex::from_refs(const std::vector<std::pair<std::string, git::Oid>>& refs, std::string_view only) {
   constexpr std::string_view prefix = "refs/tags/";
   TagIndex index;
   std::map<std::string, std::vector<Version>, std::less<>> deprecations;
-  for (const auto& [ref, target] : repo.list_refs("refs/tags/*")) {
+  for (const auto& [ref, target] : refs) {
     auto parsed = parse_tag_name(std::string_view(ref).substr(prefix.size()));
-    if (!parsed) continue;
+    if (!parsed || (!only.empty() && parsed->model != only)) continue;
     if (parsed->deprecation) {
       deprecations[parsed->model].push_back(parsed->version);
     } else {

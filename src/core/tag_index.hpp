@@ -25,6 +25,9 @@ struct IndexedVersion {
 class TagIndex {
  public:
   static TagIndex read(const git::Repository& repo);
+  // The same, for one model's tags only (what resolving NAME@... or NAME#STAGE
+  // needs): with 100,000 tags, the others need not be parsed.
+  static TagIndex read_model(const git::Repository& repo, std::string_view name);
 
   // Versions of `name`, ascending by SemVer precedence; empty when unknown.
   const std::vector<IndexedVersion>& versions_of(std::string_view name) const;
@@ -35,6 +38,9 @@ class TagIndex {
   std::optional<Version> highest(std::string_view name) const;
   // Model names with at least one version, sorted.
   std::vector<std::string> names() const;
+
+  // From a listing of tag refs; only model `only` when it is not empty.
+  static TagIndex from_refs(const std::vector<std::pair<std::string, git::Oid>>& refs, std::string_view only);
 
  private:
   std::map<std::string, std::vector<IndexedVersion>, std::less<>> m_models;
