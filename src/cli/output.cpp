@@ -76,18 +76,6 @@ void Table::print(std::ostream& out, const Style& header_style) const {
   }
 }
 
-std::string human_bytes(std::uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  static constexpr std::array<const char*, 6> units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double value = static_cast<double>(bytes) / 1024.0;
-  std::size_t unit = 0;
-  while (value >= 1023.95 && unit + 1 < units.size()) {
-    value /= 1024.0;
-    ++unit;
-  }
-  return fmt::format("{:.1f} {}", value, units[unit]);
-}
-
 std::string iso8601(std::int64_t seconds, int offset_minutes) {
   const std::time_t local = static_cast<std::time_t>(seconds + std::int64_t{offset_minutes} * 60);
   std::tm tm{};

@@ -7,6 +7,8 @@
 // always) or when stdout is a terminal and NO_COLOR is not set.
 #pragma once
 
+#include "util/byte_size.hpp"  // human_bytes, for every command
+
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -58,8 +60,6 @@ class Table {
   std::vector<std::vector<std::string>> m_rows;
 };
 
-// "0 B", "512 B", "1.5 KiB", "12.3 MiB", "1.0 GiB".
-std::string human_bytes(std::uint64_t bytes);
 
 // "12.0 MiB new, 1012.0 MiB deduplicated": what a store call wrote and saved.
 std::string stored_bytes_text(std::uint64_t total, std::uint64_t new_bytes);

@@ -2,7 +2,7 @@
 // parse_report_format, and the counts of a ReviewReport that they summarize.
 //
 // The three formats are built from the same pieces (value_text, delta_text,
-// mark_text, size_text) so that they always say the same thing. Markdown is
+// mark_text, human_bytes) so that they always say the same thing. Markdown is
 // GitHub flavoured and meant to be posted as a pull-request comment: values
 // from model.yaml go into code spans (so that "@someone" in a tag never
 // mentions anyone and "*" never turns into emphasis), other text is escaped.
@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "core/tensor_render.hpp"
+#include "util/byte_size.hpp"
 #include "mreg/diff.hpp"
 #include "mreg/error.hpp"
 
@@ -31,19 +32,6 @@ constexpr std::size_t max_value_chars = 120;
 constexpr std::size_t max_tensor_rows = 50;
 
 // --- pieces shared by the formats ---------------------------------------------
-
-// Same form as the CLI's sizes: "512 B", "1.5 KiB", "12.3 MiB".
-std::string size_text(std::uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  static constexpr std::array<const char*, 6> units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double value = static_cast<double>(bytes) / 1024.0;
-  std::size_t unit = 0;
-  while (value >= 1023.95 && unit + 1 < units.size()) {
-    value /= 1024.0;
-    ++unit;
-  }
-  return fmt::format("{:.1f} {}", value, units[unit]);
-}
 
 std::string number_text(double value) { return fmt::format("{}", value); }
 
@@ -114,8 +102,8 @@ const char* kind_name(ArtifactChange::Kind kind) {
   return "unchanged";
 }
 
-std::string optional_size_text(const std::optional<std::uint64_t>& size) {
-  return size ? size_text(*size) : std::string();
+std::string optional_human_bytes(const std::optional<std::uint64_t>& size) {
+  return size ? human_bytes(*size) : std::string();
 }
 
 struct UnchangedFiles {
@@ -135,7 +123,7 @@ UnchangedFiles unchanged_files(const DiffReport& report) {
 
 std::string unchanged_files_text(const UnchangedFiles& unchanged) {
   return fmt::format("{} unchanged file{} ({})", unchanged.count, unchanged.count == 1 ? "" : "s",
-                     size_text(unchanged.bytes));
+                     human_bytes(unchanged.bytes));
 }
 
 bool has_changes(const DiffReport& report) {
@@ -284,14 +272,14 @@ void diff_text_body(const DiffReport& report, std::string& out, std::string_view
     for (const auto& artifact : report.artifacts) {
       switch (artifact.kind) {
         case ArtifactChange::Kind::unchanged: continue;
-        case ArtifactChange::Kind::added: columns.add({"added", artifact.path, optional_size_text(artifact.size_after)}); break;
+        case ArtifactChange::Kind::added: columns.add({"added", artifact.path, optional_human_bytes(artifact.size_after)}); break;
         case ArtifactChange::Kind::removed:
-          columns.add({"removed", artifact.path, optional_size_text(artifact.size_before)});
+          columns.add({"removed", artifact.path, optional_human_bytes(artifact.size_before)});
           break;
         case ArtifactChange::Kind::changed:
           columns.add({"changed", artifact.path,
-                       fmt::format("{} -> {}", optional_size_text(artifact.size_before),
-                                   optional_size_text(artifact.size_after))});
+                       fmt::format("{} -> {}", optional_human_bytes(artifact.size_before),
+                                   optional_human_bytes(artifact.size_after))});
           break;
       }
     }
@@ -414,8 +402,8 @@ void diff_markdown_body(const DiffReport& report, std::string& out, std::string_
     out += "| File | Change | Size before | Size after |\n|:--|:--|--:|--:|\n";
     for (const auto& artifact : report.artifacts) {
       if (artifact.kind == ArtifactChange::Kind::unchanged) continue;
-      const auto before = optional_size_text(artifact.size_before);
-      const auto after = optional_size_text(artifact.size_after);
+      const auto before = optional_human_bytes(artifact.size_before);
+      const auto after = optional_human_bytes(artifact.size_after);
       out += fmt::format("| {} | {} | {} | {} |\n", md_code(artifact.path), kind_name(artifact.kind),
                          before.empty() ? "—" : before, after.empty() ? "—" : after);
     }
