@@ -146,7 +146,9 @@ TensorDiff diff_files(StoredFile& a, const Artifact& artifact_a, StoredFile& b, 
   for (const auto& [name, before] : tensors_a) {
     const auto found = tensors_b.find(name);
     const safetensors::Tensor* after = found == tensors_b.end() ? nullptr : found->second;
-    TensorChange change{name, after ? TensorChange::Kind::changed : TensorChange::Kind::removed};
+    TensorChange change;
+    change.name = name;
+    change.kind = after ? TensorChange::Kind::changed : TensorChange::Kind::removed;
     if (after && before->dtype == after->dtype && before->shape == after->shape && same_bytes(a, *before, b, *after)) {
       ++diff.unchanged;
       continue;
@@ -156,7 +158,9 @@ TensorDiff diff_files(StoredFile& a, const Artifact& artifact_a, StoredFile& b, 
   }
   for (const auto& [name, after] : tensors_b) {
     if (tensors_a.contains(name)) continue;
-    TensorChange change{name, TensorChange::Kind::added};
+    TensorChange change;
+    change.name = name;
+    change.kind = TensorChange::Kind::added;
     describe(change, nullptr, after);
     diff.changes.push_back(std::move(change));
   }

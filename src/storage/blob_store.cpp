@@ -95,7 +95,9 @@ BlobStore::Stored BlobStore::put_file(const std::filesystem::path& source, Progr
   const std::int64_t stat_time_ns = m_stat_cache->now_ns();
   if (const auto known = m_stat_cache->lookup(before);
       known && (known->sha256 || !options.sha256) && freshen_file(known->digest)) {
-    Stored stored{known->digest, known->size};
+    Stored stored;
+    stored.digest = known->digest;
+    stored.size = known->size;
     stored.unchanged = true;
     if (options.sha256) stored.sha256 = known->sha256;
     progress.advance(known->size);
@@ -144,7 +146,12 @@ BlobStore::Stored BlobStore::put_file(const std::filesystem::path& source, Progr
 BlobStore::Stored BlobStore::put_bytes(std::string_view bytes) {
   const Digest digest = digest_of(bytes);
   const bool is_new = put_object_bytes(m_root, digest, bytes.data(), bytes.size());
-  return {digest, bytes.size(), is_new, is_new ? bytes.size() : 0};
+  Stored stored;
+  stored.digest = digest;
+  stored.size = bytes.size();
+  stored.is_new = is_new;
+  stored.new_bytes = is_new ? bytes.size() : 0;
+  return stored;
 }
 
 bool BlobStore::contains(const Digest& digest) const {
