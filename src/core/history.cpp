@@ -146,7 +146,8 @@ void add_stage_events(const Registry::Impl& impl, const StageBranch& branch, std
 std::vector<HistoryEvent> Registry::history(std::string_view name) const {
   const auto& impl = *m_impl;
   if (!name.empty()) check_model_name(name);
-  const auto tags = TagIndex::read(impl.repo);
+  // One model's history needs only its own tags, not all of them.
+  const auto tags = name.empty() ? TagIndex::read(impl.repo) : TagIndex::read_model(impl.repo, name);
   std::vector<HistoryEvent> events;
   if (name.empty()) {
     for (const auto& model : tags.names()) add_tag_events(impl, tags, model, events);

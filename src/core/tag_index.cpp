@@ -11,8 +11,7 @@ namespace mreg {
 TagIndex TagIndex::read(const git::Repository& repo) { return from_refs(repo.list_refs("refs/tags/*"), {}); }
 
 TagIndex TagIndex::read_model(const git::Repository& repo, std::string_view name) {
-  // Model names hold no glob characters (names.hpp), so the name is its own pattern.
-  return from_refs(repo.list_refs(fmt::format("refs/tags/{}@v*", name)), name);
+  return from_refs(repo.list_refs_with_prefix(fmt::format("refs/tags/{}@v", name)), name);
 }
 
 TagIndex TagIndex::from_refs(const std::vector<std::pair<std::string, git::Oid>>& refs, std::string_view only) {

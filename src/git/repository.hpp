@@ -107,6 +107,10 @@ class Repository {
   // Sorted by name; symbolic refs are resolved (dangling ones left out); no
   // object is read, so 100,000 tags take well under a second.
   std::vector<std::pair<std::string, Oid>> list_refs(std::string_view glob) const;
+  // The same answer as list_refs(prefix + "*"), read as git does: loose ref
+  // files below the prefix, then a binary search of packed-refs, instead of
+  // libgit2 loading every packed ref first (one model's tags among 100,000).
+  std::vector<std::pair<std::string, Oid>> list_refs_with_prefix(std::string_view prefix) const;
   // Compare-and-swap: points `ref` at `target` only if it now points at
   // `expected` (nullopt: only if it does not exist). Returns false when another
   // writer moved it first (or holds its lock right now). Uses git's own ref

@@ -288,3 +288,41 @@ TEST_CASE("a ref lock left by a killed process is removed once it is old, a fres
 }
 
 }  // namespace mreg::git
+
+TEST_CASE("list_refs_with_prefix reads loose and packed refs as git does", "[git][refs]") {
+  TempDir tmp;
+  Repository repo = make_repo(tmp.path());
+  const Oid first = commit_files(repo, {{"a.txt", "1\n"}}, {}, "first");
+  REQUIRE(repo.update_ref("refs/heads/main", first, std::nullopt, ""));
+  const Oid second = commit_files(repo, {{"a.txt", "2\n"}}, {first}, "second");
+  for (const char* tag : {"m@v1.0.0", "m@v1.1.0", "mm@v1.0.0", "team/m@v1.0.0", "team/m@v2.0.0", "z@v1.0.0"}) {
+    git(tmp.path(), fmt::format("tag -a -m x {} main", tag));
+  }
+  git(tmp.path(), "pack-refs --all");
+  // After packing: one tag moved by a loose file (the loose one wins), one new loose tag,
+  // one in a namespace directory, a stale lock file and a symbolic ref.
+  git(tmp.path(), fmt::format("tag -f m@v1.0.0 {}", second.hex()));
+  git(tmp.path(), fmt::format("tag m@v3.0.0 {}", second.hex()));
+  git(tmp.path(), fmt::format("tag team/m@v3.0.0 {}", second.hex()));
+  write_file(tmp / ".git/refs/tags/m@v9.0.0.lock", second.hex() + "\n");
+  git(tmp.path(), "symbolic-ref refs/tags/m@v4.0.0 refs/heads/main");
+
+  const auto model_tags = repo.list_refs_with_prefix("refs/tags/m@v");
+  CHECK(model_tags == repo.list_refs("refs/tags/m@v*"));
+  std::vector<std::string> names;
+  for (const auto& [name, target] : model_tags) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"refs/tags/m@v1.0.0", "refs/tags/m@v1.1.0", "refs/tags/m@v3.0.0",
+                                          "refs/tags/m@v4.0.0"});
+  CHECK(model_tags[0].second == second);                 // the loose file, not the packed line
+  CHECK(model_tags[3].second == first);                  // the symbolic ref, resolved
+  CHECK(trimmed(git(tmp.path(), "rev-parse m@v1.1.0")) == model_tags[1].second.hex());  // packed: the tag object
+
+  CHECK(repo.list_refs_with_prefix("refs/tags/team/m@v") == repo.list_refs("refs/tags/team/m@v*"));
+  CHECK(repo.list_refs_with_prefix("refs/tags/team/m@v").size() == 3);
+  CHECK(repo.list_refs_with_prefix("refs/tags/") == repo.list_refs("refs/tags/*"));
+  CHECK(repo.list_refs_with_prefix("refs/tags/nothing@v").empty());
+  CHECK(repo.list_refs_with_prefix("refs/nowhere/x").empty());  // no such directory
+
+  write_file(tmp / ".git/refs/tags/m@v5.0.0", "garbage\n");
+  CHECK_THROWS_WITH(repo.list_refs_with_prefix("refs/tags/m@v"), Catch::Contains("refs/tags/m@v5.0.0"));
+}
