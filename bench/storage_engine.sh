@@ -16,6 +16,7 @@
 #   peak RSS    of that ingest (goal <= 128 MiB)
 #   dedup       a ~1 GiB safetensors file of 200 tensors, then a "fine-tune"
 #               rewriting 10 % of the tensors: new bytes stored (goal <= 12 %);
+#               the same with a GGUF file (llama.cpp's format);
 #               a 1-byte insertion near the start of the plain file (goal <= 2 %)
 # Exit status 0 whether or not the goals are met: this measures, it does not gate.
 set -euo pipefail
@@ -28,6 +29,7 @@ esac
 command -v "$MREG" >/dev/null || { echo "bench: cannot find the mreg binary '$MREG'" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 make_safetensors="$here/../tests/cli/make_safetensors.py"
+make_gguf="$here/../tests/cli/make_gguf.py"
 
 size_mib=${BENCH_SIZE_MIB:-1024}
 runs=3
@@ -95,6 +97,12 @@ python3 "$make_safetensors" dedup/model.safetensors "$size_mib" 200
 python3 "$make_safetensors" dedup/model.safetensors "$size_mib" 200 --changed 0.1
 tensor_total=$(stat -c %s dedup/model.safetensors)
 tensor_new=$("$MREG" -C dedup register llm model.safetensors --json | bytes_new)
+python3 "$make_gguf" dedup/model.gguf "$size_mib" 200
+"$MREG" -C dedup -q register gguf model.gguf
+python3 "$make_gguf" dedup/model.gguf "$size_mib" 200 --changed 0.1
+gguf_total=$(stat -c %s dedup/model.gguf)
+gguf_new=$("$MREG" -C dedup register gguf model.gguf --json | bytes_new)
+rm dedup/model.safetensors dedup/model.gguf
 cp input.bin dedup/plain.bin
 "$MREG" -C dedup -q register plain plain.bin
 { head -c 4096 input.bin; printf 'x'; tail -c +4097 input.bin; } >dedup/plain.bin
@@ -113,4 +121,5 @@ printf '%-34s %8s s\n' "cp (for get)" "$best_get_cp"
 printf '%-34s %8s s   get/cp %s (goal <= 1.2)\n' "mreg get (empty directory)" "$best_get" "$(ratio "$best_get" "$best_get_cp")"
 printf '%-34s %8s MiB (goal <= 128)\n' "peak RSS of mreg add" "$((rss_kib / 1024))"
 printf '%-34s %8s %%   of %s bytes (goal <= 12)\n' "fine-tune (10 % of tensors): new" "$(percent "$tensor_new" "$tensor_total")" "$tensor_total"
+printf '%-34s %8s %%   of %s bytes (goal <= 12)\n' "GGUF fine-tune (10 %): new" "$(percent "$gguf_new" "$gguf_total")" "$gguf_total"
 printf '%-34s %8s %%   of %s bytes (goal <= 2)\n' "1-byte insertion: new" "$(percent "$plain_new" "$plain_total")" "$plain_total"

@@ -9,13 +9,13 @@
 
 namespace mreg::chunking {
 
-ChunkPlanner::ChunkPlanner(std::uint64_t file_size, std::optional<safetensors::Layout> layout)
+ChunkPlanner::ChunkPlanner(std::uint64_t file_size, std::optional<TensorLayout> layout)
     : m_file_size(file_size) {
   if (!layout) return;
   m_header_size = std::min(layout->header_size, file_size);
   std::vector<ByteRange> tensors;
   tensors.reserve(layout->tensors.size());
-  for (const safetensors::Tensor& tensor : layout->tensors) tensors.push_back({tensor.begin, tensor.end});
+  for (const TensorRange& tensor : layout->tensors) tensors.push_back({tensor.begin, tensor.end});
   std::sort(tensors.begin(), tensors.end(), [](const ByteRange& a, const ByteRange& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
   });

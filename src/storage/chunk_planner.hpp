@@ -1,8 +1,8 @@
 // Where each chunk of a file ends: content-defined cuts, made tensor-aware
-// when the file is a safetensors file (DESIGN §5).
+// when the file is a safetensors or GGUF file (DESIGN §5).
 //
 // A fine-tune rewrites whole tensors and leaves the rest alone, so for a
-// safetensors file the chunks follow its layout instead of its content:
+// safetensors or GGUF file the chunks follow its layout instead of its content:
 //   - the header, [0, header_size), is a chunk of its own (several when it
 //     is larger than max_size), so editing __metadata__ stores one small
 //     chunk and `mreg diff` can read a header straight from the store;
@@ -12,7 +12,7 @@
 //     over the tiny tensors after it while it stays within normal_size, and
 //     never past the start of a tensor that is not tiny.
 // Without a layout every cut is content-defined (chunker.hpp). Any bytes a
-// layout leaves uncovered (parse() never leaves any) are chunked by content
+// layout leaves uncovered (safetensors::parse never leaves any) are chunked by content
 // too, each stretch cut at the next tensor's start.
 //
 // Whatever the layout, the chunks are contiguous, cover [0, file_size) and
@@ -27,15 +27,15 @@
 #include <span>
 #include <vector>
 
-#include "storage/safetensors.hpp"
+#include "storage/tensor_layout.hpp"
 
 namespace mreg::chunking {
 
 class ChunkPlanner {
  public:
-  // layout: the file's safetensors layout (from safetensors::parse), or
+  // layout: the file's tensor layout (safetensors::parse, gguf::parse), or
   // nullopt for plain content-defined chunking.
-  ChunkPlanner(std::uint64_t file_size, std::optional<safetensors::Layout> layout);
+  ChunkPlanner(std::uint64_t file_size, std::optional<TensorLayout> layout);
 
   // Length of the chunk that starts at file offset `pos` (a previous chunk's
   // end, 0 first); 0 only when pos >= file_size. `bytes` are the file's bytes

@@ -194,7 +194,7 @@ bool write_manifest(const std::filesystem::path& root, const Manifest& manifest)
 }  // namespace
 
 ChunkedIngest ingest_chunked(const std::filesystem::path& root, int fd, const std::filesystem::path& source,
-                             std::uint64_t size, std::optional<safetensors::Layout> layout, bool sha256,
+                             std::uint64_t size, std::optional<TensorLayout> layout, bool sha256,
                              Progress& progress) {
   const chunking::ChunkPlanner planner(size, std::move(layout));
   Pipeline pipeline(fd, source, size);

@@ -2,7 +2,7 @@
 //
 // One read of the input, constant memory (a 48 MiB ring), two threads:
 //   reader  reads the file into the ring and finds the chunk boundaries
-//           (chunk_planner.hpp: tensor-aware for safetensors, else
+//           (chunk_planner.hpp: tensor-aware for safetensors and GGUF, else
 //           content-defined), which is the expensive part for plain files;
 //   caller  hashes each chunk, feeds the whole-file digest (and SHA-256),
 //           and writes the chunks the store does not have yet.
@@ -20,7 +20,7 @@
 
 #include "mreg/digest.hpp"
 #include "mreg/progress.hpp"
-#include "storage/safetensors.hpp"
+#include "storage/tensor_layout.hpp"
 
 namespace mreg {
 
@@ -36,7 +36,7 @@ struct ChunkedIngest {
 // Stores the first `size` bytes of `fd` (read from offset 0) as chunks and a
 // manifest in the store at `root`.
 ChunkedIngest ingest_chunked(const std::filesystem::path& root, int fd, const std::filesystem::path& source,
-                             std::uint64_t size, std::optional<safetensors::Layout> layout, bool sha256,
+                             std::uint64_t size, std::optional<TensorLayout> layout, bool sha256,
                              Progress& progress);
 
 }  // namespace mreg

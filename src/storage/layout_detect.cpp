@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "storage/gguf.hpp"
+#include "storage/safetensors.hpp"
 #include "util/file_io.hpp"
 
 namespace mreg {
@@ -22,23 +24,40 @@ std::vector<std::uint8_t> read_prefix(int fd, const std::filesystem::path& path,
   return bytes;
 }
 
+Parsed<TensorLayout> read_safetensors(int fd, const std::filesystem::path& path, std::uint64_t size,
+                                      const std::vector<std::uint8_t>& start) {
+  const auto header_size = safetensors::header_size(start, size);
+  if (!header_size.value) return {std::nullopt, header_size.error};
+  return safetensors::parse(read_prefix(fd, path, *header_size.value), size);
+}
+
+// A GGUF header's size is only known once it is parsed: start with 1 MiB and
+// read more while the parse runs out of bytes, up to gguf::max_header_size.
+Parsed<TensorLayout> read_gguf(int fd, const std::filesystem::path& path, std::uint64_t size) {
+  const std::uint64_t limit = std::min(size, gguf::max_header_size);
+  std::uint64_t want = std::min<std::uint64_t>(limit, 1 << 20);
+  for (;;) {
+    gguf::HeaderParse parsed = gguf::parse(read_prefix(fd, path, want), size);
+    if (!parsed.truncated) return std::move(parsed.layout);
+    if (want >= limit) return {std::nullopt, "the header is larger than 64 MiB"};
+    want = std::min(limit, parsed.needed);
+  }
+}
+
 }  // namespace
 
-std::optional<safetensors::Layout> detect_tensor_layout(int fd, const std::filesystem::path& path,
-                                                        std::uint64_t size, std::optional<std::string>& warning) {
-  const bool named = path.extension() == ".safetensors";
+std::optional<TensorLayout> detect_tensor_layout(int fd, const std::filesystem::path& path, std::uint64_t size,
+                                                 std::optional<std::string>& warning) {
   const auto start = read_prefix(fd, path, std::min<std::uint64_t>(size, 16));
-  if (!named && !safetensors::looks_like_safetensors(start, size)) return std::nullopt;
-  const auto fall_back = [&](const std::string& problem) -> std::optional<safetensors::Layout> {
-    warning = fmt::format("not a valid safetensors file ({}); chunked by content only", problem);
-    return std::nullopt;
+  const auto use = [&](Parsed<TensorLayout> parsed, std::string_view format) -> std::optional<TensorLayout> {
+    if (!parsed.value) warning = fmt::format("not a valid {} file ({}); chunked by content only", format, parsed.error);
+    return std::move(parsed.value);
   };
-  const auto header_size = safetensors::header_size(start, size);
-  if (!header_size.value) return fall_back(header_size.error);
-  const auto header = read_prefix(fd, path, *header_size.value);
-  auto layout = safetensors::parse(header, size);
-  if (!layout.value) return fall_back(layout.error);
-  return std::move(layout.value);
+  if (path.extension() == ".gguf" || gguf::has_magic(start)) return use(read_gguf(fd, path, size), "GGUF");
+  if (path.extension() == ".safetensors" || safetensors::looks_like_safetensors(start, size)) {
+    return use(read_safetensors(fd, path, size, start), "safetensors");
+  }
+  return std::nullopt;
 }
 
 }  // namespace mreg

@@ -25,30 +25,17 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/tensor_layout.hpp"
+
 namespace mreg::safetensors {
 
 // The reference implementation refuses larger headers; so do we.
 inline constexpr std::uint64_t max_header_json_size = 100'000'000;
 
-struct Tensor {
-  std::string name;
-  std::string dtype;  // "F32", "BF16", ...
-  std::vector<std::uint64_t> shape;
-  std::uint64_t begin = 0;  // absolute file offsets: the tensor is [begin, end)
-  std::uint64_t end = 0;
-};
-
-struct Layout {
-  std::uint64_t header_size = 0;  // 8 + N: where the data buffer starts
-  std::vector<Tensor> tensors;    // sorted by (begin, end); they tile [header_size, file size)
-};
-
-// A value, or a message saying what is wrong with the file.
-template <class T>
-struct Parsed {
-  std::optional<T> value;
-  std::string error;  // empty exactly when value is set
-};
+// Tensors tile [header_size, file size) exactly; header_size is 8 + N.
+using Tensor = TensorRange;
+using Layout = TensorLayout;
+using mreg::Parsed;
 
 // How many leading bytes parse() needs, 8 + N, read from the first 8 bytes.
 // An error when fewer than 8 bytes are given or the file is shorter, when N

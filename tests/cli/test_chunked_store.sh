@@ -8,6 +8,7 @@ source "${MREG_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
 MIB=1048576
 MAKE_SAFETENSORS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/make_safetensors.py"
+MAKE_GGUF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/make_gguf.py"
 
 bytes_new_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes_new"])' <<<"$1"; }
 
@@ -85,6 +86,39 @@ test_malformed_safetensors_header_is_chunked_by_content_with_a_warning() {
   assert_contains "$ERR" "chunked by content"
   run_ok mreg get bad -o out
   assert_file_eq bad.safetensors out/bad.safetensors
+}
+
+test_fine_tuned_gguf_stores_only_the_changed_tensors() {
+  new_registry
+  python3 "$MAKE_GGUF" model.gguf 100 50
+  run_ok mreg register llm model.gguf
+  python3 "$MAKE_GGUF" model.gguf 100 50 --changed 0.1
+  run_ok mreg register llm model.gguf --json
+  local new total
+  new=$(bytes_new_of "$OUT")
+  total=$(stat -c %s model.gguf)
+  # 5 of 50 tensors changed (about 10 % of the bytes): chunked by content
+  # alone this stores about half the file again.
+  [ "$new" -le $((total * 12 / 100)) ] || fail "GGUF fine-tune stored $new new bytes of $total"
+  [ "$new" -gt $((total * 5 / 100)) ] || fail "the changed tensors were not stored ($new bytes)"
+  run_ok mreg get llm -o out
+  assert_file_eq model.gguf out/model.gguf
+  run_ok mreg get llm@0.1.0 -o v1
+  python3 "$MAKE_GGUF" expected.gguf 100 50
+  assert_file_eq expected.gguf v1/model.gguf
+}
+
+test_malformed_gguf_header_is_chunked_by_content_with_a_warning() {
+  new_registry
+  # Claims 2^40 tensors.
+  { printf 'GGUF\x03\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00';
+    head -c $((70 * MIB)) /dev/urandom; } >bad.gguf
+  run_ok mreg register bad bad.gguf
+  assert_contains "$ERR" "warning: bad.gguf"
+  assert_contains "$ERR" "not a valid GGUF file"
+  assert_contains "$ERR" "tensors declared"
+  run_ok mreg get bad -o out
+  assert_file_eq bad.gguf out/bad.gguf
 }
 
 test_corrupt_or_missing_chunk_fails_get_and_writes_nothing() {
