@@ -16,11 +16,13 @@ struct TensorRange {
   std::vector<std::uint64_t> shape;
   std::uint64_t begin = 0;  // absolute file offsets: the tensor is [begin, end)
   std::uint64_t end = 0;
+  friend bool operator==(const TensorRange&, const TensorRange&) = default;
 };
 
 struct TensorLayout {
   std::uint64_t header_size = 0;    // where the tensor data starts
   std::vector<TensorRange> tensors;  // sorted by (begin, end), disjoint, within [header_size, file size)
+  friend bool operator==(const TensorLayout&, const TensorLayout&) = default;
 };
 
 // A value, or a message saying what is wrong with the file.

@@ -11,9 +11,9 @@ vocabulary of --vocab strings (default 20,000), as real GGUF files do; tensor
 data is aligned to 32 bytes. Sizes vary, a few tensors are tiny (norms).
 """
 
-import argparse
-import random
 import struct
+
+from fake_tensors import arguments, tensor_sizes, write_tensor_data
 
 ALIGNMENT = 32
 TYPE_U32, TYPE_F32, TYPE_STRING, TYPE_ARRAY = 4, 6, 8, 9
@@ -25,25 +25,12 @@ def gguf_string(text):
     return struct.pack("<Q", len(data)) + data
 
 
-def tensor_sizes(total_bytes, count):
-    rng = random.Random(4321)
-    weights = [0.001 if i % 7 == 3 else rng.uniform(0.5, 1.5) for i in range(count)]
-    scale = total_bytes / sum(weights) if weights else 0
-    return [max(ALIGNMENT, int(w * scale) // ALIGNMENT * ALIGNMENT) for w in weights]
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("out")
-    parser.add_argument("total_mib", type=int)
-    parser.add_argument("tensors", type=int)
-    parser.add_argument("--changed", type=float, default=0.0)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = arguments(__doc__)
     parser.add_argument("--vocab", type=int, default=20000)
     args = parser.parse_args()
 
-    sizes = tensor_sizes(args.total_mib << 20, args.tensors)
-    every = round(1 / args.changed) if args.changed > 0 else 0
+    sizes = tensor_sizes(args.total_mib << 20, args.tensors, ALIGNMENT, 4321)
     metadata = [
         gguf_string("general.architecture") + struct.pack("<I", TYPE_STRING) + gguf_string("llama"),
         gguf_string("general.alignment") + struct.pack("<II", TYPE_U32, ALIGNMENT),
@@ -62,10 +49,7 @@ def main():
     header += b"\0" * (-len(header) % ALIGNMENT)
     with open(args.out, "wb") as out:
         out.write(header)
-        for i, size in enumerate(sizes):
-            changed = every and i % every == every // 2
-            seed = (args.seed * 1_000_003 + i) * 2 + (1 if changed else 0)
-            out.write(random.Random(seed).randbytes(size))
+        write_tensor_data(out, sizes, args.seed, args.changed)
 
 
 if __name__ == "__main__":
