@@ -26,20 +26,19 @@ struct Outcome {
   std::string problem;
 };
 
+// One object on the remote: there, with the size it must have.
+Outcome check_object(Remote& remote, const std::string& key, std::uint64_t size) {
+  const auto found = remote.stat(key);
+  if (!found) return {Status::missing, fmt::format("{} is not on {}", key, remote.describe())};
+  if (*found != size) {
+    return {Status::corrupt, fmt::format("{} on {} has {} bytes, not {}", key, remote.describe(), *found, size)};
+  }
+  return {};
+}
+
 // The state of one file on the remote: its object, or its manifest and every chunk.
 Outcome check_file(Remote& remote, const BlobStore& store, const Digest& digest, std::uint64_t size) {
-  const auto missing = [&](const std::string& key) {
-    return Outcome{Status::missing, fmt::format("{} is not on {}", key, remote.describe())};
-  };
-  if (!stored_chunked(size)) {
-    const std::string key = remote_object_key(digest.hex());
-    const auto found = remote.stat(key);
-    if (!found) return missing(key);
-    if (*found != size) {
-      return {Status::corrupt, fmt::format("{} on {} has {} bytes, not {}", key, remote.describe(), *found, size)};
-    }
-    return {};
-  }
+  if (!stored_chunked(size)) return check_object(remote, remote_object_key(digest.hex()), size);
   const std::string manifest_key = remote_manifest_key(digest.hex());
   const auto path = store.new_download_path();
   struct Cleanup {
@@ -49,7 +48,9 @@ Outcome check_file(Remote& remote, const BlobStore& store, const Digest& digest,
   try {
     remote.download(manifest_key, path);
   } catch (const Error& error) {
-    if (error.code() == ErrorCode::not_found) return missing(manifest_key);
+    if (error.code() == ErrorCode::not_found) {
+      return {Status::missing, fmt::format("{} is not on {}", manifest_key, remote.describe())};
+    }
     throw;
   }
   Manifest manifest;
@@ -59,8 +60,8 @@ Outcome check_file(Remote& remote, const BlobStore& store, const Digest& digest,
     return {Status::corrupt, error.what()};
   }
   for (const auto& chunk : manifest.chunks) {
-    const std::string key = remote_object_key(chunk.digest.hex());
-    if (remote.stat(key) != chunk.size) return missing(key);
+    Outcome outcome = check_object(remote, remote_object_key(chunk.digest.hex()), chunk.size);
+    if (outcome.status != Status::ok) return outcome;
   }
   return {};
 }

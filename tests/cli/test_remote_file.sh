@@ -91,6 +91,33 @@ test_damaged_remote_object_is_refused_and_nothing_is_stored() {
   assert_eq "" "$(find .git/mreg/tmp -type f 2>/dev/null)" "downloads left in tmp/"
 }
 
+test_verify_remote_tells_truncated_objects_from_missing_ones() {
+  registry_with_remote
+  run_ok mreg push
+  run_ok mreg verify --remote shared --json
+  assert_json "$OUT" 'd["ok"] is True' 'd["files_checked"] == 3'
+  # Cut one chunk of the large file short, delete another, and cut the
+  # small file's object short, as an interrupted copy outside mreg might.
+  local chunks small
+  chunks=$(find "$BASE/store/objects" -type f -size +1M | sort)
+  small=$(find "$BASE/store/objects" -type f -size -10k | sort | head -n 1)
+  chmod u+w "$BASE"/store/objects/*/*
+  truncate -s 1000 "$(sed -n 1p <<<"$chunks")"
+  truncate -s 10 "$small"
+  assert_fails 1 mreg verify --remote shared --json
+  assert_json "$OUT" \
+    'any(a["status"] == "corrupt" and "bytes, not" in a["problem"] and a["path"] == "large.bin" for v in d["versions"] for a in v["artifacts"])' \
+    'any(a["status"] == "corrupt" and a["path"] == "small.bin" for v in d["versions"] for a in v["artifacts"])'
+  rm "$(sed -n 1p <<<"$chunks")"
+  assert_fails 1 mreg verify --remote shared --json
+  assert_json "$OUT" \
+    'any(a["status"] == "missing" and "is not on" in a["problem"] and a["path"] == "large.bin" for v in d["versions"] for a in v["artifacts"])'
+  # A push sends again what is missing and what has the wrong size.
+  run_ok mreg push --json
+  assert_json "$OUT" 'd["objects_sent"] == 2'
+  run_ok mreg verify --remote shared
+}
+
 test_missing_remote_reports_how_to_fix() {
   registry_with_remote
   assert_fails 1 mreg push --remote nowhere
