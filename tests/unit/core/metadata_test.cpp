@@ -185,7 +185,7 @@ TEST_CASE("core-schema scalars keep their types in free-form maps", "[metadata]"
   CHECK(c["nested"].dump() == R"({"a":{"b":[]}})");
 }
 
-TEST_CASE("text fields take any scalar as written; empty optional fields are absent", "[metadata]") {
+TEST_CASE("text fields take any scalar as written and empty optional fields are absent", "[metadata]") {
   const auto m = parse_ok(minimal("license: 2.0\nowner:\ntask: ~\ntags: [2024, fraud]\ndatasets:\n"));
   CHECK(m.license == "2.0");
   CHECK_FALSE(m.owner);
@@ -258,7 +258,7 @@ TEST_CASE("metrics must be numbers", "[metadata]") {
   find(problems(minimal("metrics: {auc: .nan}\n")), "metrics.auc: expected a finite number");
 }
 
-TEST_CASE("tags and datasets are lists of text; params, source and custom are maps", "[metadata]") {
+TEST_CASE("tags and datasets are lists of text, params, source and custom are maps", "[metadata]") {
   find(problems(minimal("tags: fraud\n")), "tags: expected a list, found \"fraud\"");
   auto d = find(problems(minimal("datasets: [a, {b: c}]\n")), "datasets[1]: expected text, found a map");
   CHECK(d.line == 8);

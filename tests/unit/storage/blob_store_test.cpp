@@ -192,7 +192,7 @@ TEST_CASE("the store directory is created on first write, not before", "[blob_st
   CHECK(fs::is_directory(dir / "store" / "objects"));
 }
 
-TEST_CASE("read returns the verified object; a missing one is not_found", "[blob_store]") {
+TEST_CASE("read returns the verified object, and not_found for a missing one", "[blob_store]") {
   test::TempDir dir;
   BlobStore store(dir / "store");
   const auto stored = store.put_bytes("manifest text");

@@ -118,7 +118,7 @@ TEST_CASE("inputs up to min_size are one chunk", "[chunker]") {
   CHECK(content_cut(data) == min_size);
 }
 
-TEST_CASE("a cut lies in (min_size, max_size] and ignores bytes past max_size", "[chunker]") {
+TEST_CASE("a cut lies after min_size, at most max_size in, and ignores bytes past max_size", "[chunker]") {
   const std::vector<std::uint8_t> data = noise(3 * max_size, 11);
   const std::span<const std::uint8_t> all(data);
   for (std::size_t pos = 0; pos + max_size <= data.size(); pos += 1 << 20) {

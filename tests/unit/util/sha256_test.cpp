@@ -77,7 +77,7 @@ TEST_CASE("Sha256 is finished by hex()", "[sha256]") {
   CHECK(hasher.hex() == digest);
 }
 
-TEST_CASE("Sha256 moves its state; the moved-from hasher refuses to be used", "[sha256]") {
+TEST_CASE("Sha256 moves its state and the moved-from hasher refuses to be used", "[sha256]") {
   Sha256 first;
   first.update("ab", 2);
   Sha256 second(std::move(first));
