@@ -80,17 +80,21 @@ std::vector<std::pair<std::string, Oid>> Repository::list_refs_with_prefix(std::
     }
     refs.emplace(name, *id);
   };
+  // An entry that vanishes while being looked at (git deleting or packing
+  // it) is skipped, not an error: read_file_if_exists and packed-refs cover it.
   std::error_code error;
   for (fs::directory_iterator it(common / directory, error), end; !error && it != end; it.increment(error)) {
     const fs::path& path = it->path();
     if (!path.filename().string().starts_with(leaf) || is_lock_file(path)) continue;
-    if (it->is_directory(error)) {
+    std::error_code entry_error;
+    if (it->is_directory(entry_error)) {
       // A glob's "*" crosses "/", so refs below a matching directory match too.
-      for (fs::recursive_directory_iterator inner(path, error), inner_end; !error && inner != inner_end;
-           inner.increment(error)) {
-        if (inner->is_regular_file(error) && !is_lock_file(inner->path())) add_loose(inner->path());
+      for (fs::recursive_directory_iterator inner(path, entry_error), inner_end; !entry_error && inner != inner_end;
+           inner.increment(entry_error)) {
+        std::error_code file_error;
+        if (inner->is_regular_file(file_error) && !is_lock_file(inner->path())) add_loose(inner->path());
       }
-    } else if (it->is_regular_file(error)) {
+    } else if (it->is_regular_file(entry_error)) {
       add_loose(path);
     }
   }
