@@ -8,6 +8,7 @@
 
 #include "mreg/error.hpp"
 #include "mreg/names.hpp"
+#include "storage/store_layout.hpp"
 
 namespace fs = std::filesystem;
 
@@ -40,7 +41,8 @@ void add_directory(std::map<std::string, ArtifactSource>& by_path, const fs::pat
       it.disable_recursion_pending();
       continue;
     }
-    if (!it->is_regular_file()) continue;
+    // A file that `mreg get` is writing here (or a crash left) is not an artifact.
+    if (!it->is_regular_file() || store_layout::is_materialize_temp(entry)) continue;
     add_source(by_path, entry.lexically_relative(directory).generic_string(), entry, it->file_size());
   }
 }

@@ -25,6 +25,7 @@
 #include "mreg/error.hpp"
 #include "mreg/names.hpp"
 #include "mreg/refs.hpp"
+#include "storage/store_layout.hpp"
 #include "util/progress_scope.hpp"
 
 namespace fs = std::filesystem;
@@ -181,26 +182,33 @@ std::vector<git::TreeFile> model_directory_files(const Registry::Impl& impl, std
   for (auto it = fs::recursive_directory_iterator(directory, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     const fs::path& path = it->path();
+    // Another registration of this model may be writing model.yaml through a
+    // temp file right now: never commit one, and skip any file that vanishes
+    // while we look at it.
+    if (store_layout::is_materialize_temp(path)) continue;
     const std::string relative = path.lexically_relative(directory).generic_string();
     const std::string from_root = path.lexically_relative(impl.workdir).generic_string();
-    if (it->is_directory()) {
+    std::error_code entry_error;
+    if (it->is_directory(entry_error)) {
       // A nested draft of another model, or an ignored directory, is not ours to commit.
       if (fs::exists(path / "model.yaml") || impl.repo.is_ignored(from_root + "/")) it.disable_recursion_pending();
       continue;
     }
-    if (relative == "model.yaml" || !it->is_regular_file() || impl.repo.is_ignored(from_root)) continue;
+    if (relative == "model.yaml" || !it->is_regular_file(entry_error) || impl.repo.is_ignored(from_root)) continue;
     if (std::find(sources.begin(), sources.end(), fs::weakly_canonical(path)) != sources.end()) continue;
-    if (it->file_size() > max_committed_file_size) {
+    const std::uintmax_t size = it->file_size(entry_error);
+    if (entry_error) continue;
+    if (size > max_committed_file_size) {
       throw Error(ErrorCode::invalid,
                   fmt::format("{} is {} bytes: files in a model's directory are committed to git, and this one is "
                               "too large for that",
-                              from_root, it->file_size()),
+                              from_root, size),
                   "pass it as an artifact PATH (it then goes to the blob store) and add it to .gitignore");
     }
     std::ifstream in(path, std::ios::binary);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) throw Error(ErrorCode::io, fmt::format("cannot read {}", path.string()));
-    const bool executable = (it->status().permissions() & fs::perms::owner_exec) != fs::perms::none;
+    const bool executable = (it->status(entry_error).permissions() & fs::perms::owner_exec) != fs::perms::none;
     files.push_back({relative, std::move(content), executable});
   }
   if (ec) throw Error(ErrorCode::io, fmt::format("cannot read directory {}: {}", directory.string(), ec.message()));

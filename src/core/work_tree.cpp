@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include <fmt/format.h>
 
+#include "storage/store_layout.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file_io.hpp"
 
@@ -22,7 +22,7 @@ std::optional<std::string> read_work_file(const fs::path& path) {
 
 void write_work_file(const fs::path& path, std::string_view content) {
   ensure_directory(path.parent_path());
-  AtomicFile file(path.parent_path(), fmt::format(".{}.mreg-tmp-", path.filename().string()), 0666);
+  AtomicFile file(path.parent_path(), store_layout::materialize_temp_prefix(path), 0666);
   file.write(content.data(), content.size());
   file.commit(path);
 }

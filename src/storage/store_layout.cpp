@@ -26,4 +26,9 @@ std::string materialize_temp_prefix(const std::filesystem::path& destination) {
   return "." + destination.filename().string().substr(0, k_max_name_part) + ".mreg-tmp-";
 }
 
+bool is_materialize_temp(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  return name.starts_with(".") && name.find(".mreg-tmp-") != std::string::npos;
+}
+
 }  // namespace mreg::store_layout

@@ -28,5 +28,8 @@ std::filesystem::path corrupt_path(const std::filesystem::path& root, const Dige
 // Hidden, and recognisable as ours, so that a crash's leftovers can be told
 // apart from the user's files.
 std::string materialize_temp_prefix(const std::filesystem::path& destination);
+// Whether `path` is such a temp file (ours, another process's still being
+// written, or a crash's leftover): never an artifact, never committed.
+bool is_materialize_temp(const std::filesystem::path& path);
 
 }  // namespace mreg::store_layout

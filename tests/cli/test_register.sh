@@ -185,6 +185,25 @@ test_directory_path_contributes_its_files() {
   assert_contains "$yaml" "path: tokenizer/vocab.txt"
 }
 
+test_temp_files_of_other_processes_are_neither_committed_nor_artifacts() {
+  # What a concurrent register (model.yaml) or an interrupted get (an
+  # artifact) leaves for a moment, or for good after a crash.
+  new_registry
+  random_file model.bin 1000
+  run_ok mreg register llm model.bin
+  random_file weights/model.bin 2000
+  printf 'half' >weights/.model.bin.mreg-tmp-Ab12Cd
+  printf 'name: llm\n' >models/llm/.model.yaml.mreg-tmp-Xy34Zw
+  printf '# card\n' >models/llm/README.md
+  run_ok mreg register llm weights
+  assert_eq "README.md
+model.yaml" "$(git ls-tree --name-only llm@v0.2.0:models/llm)"
+  local yaml
+  yaml=$(git show llm@v0.2.0:models/llm/model.yaml)
+  assert_contains "$yaml" "path: model.bin"
+  assert_not_contains "$yaml" "mreg-tmp"
+}
+
 test_namespaced_model_name() {
   new_registry
   random_file model.bin 1000
