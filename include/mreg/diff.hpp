@@ -39,7 +39,7 @@ struct MetricChange {
   std::optional<bool> improved;
 };
 
-// One tensor of a safetensors artifact that differs between two versions.
+// One tensor of a safetensors or GGUF artifact that differs between two versions.
 struct TensorChange {
   enum class Kind { added, removed, changed };
   std::string name;
@@ -49,13 +49,13 @@ struct TensorChange {
   std::uint64_t bytes_before = 0, bytes_after = 0;
 };
 
-// Which tensors of a changed safetensors artifact changed, found from the
+// Which tensors of a changed safetensors or GGUF artifact changed, found from the
 // headers and the chunk digests in the local store, without reading the
 // tensors' bytes (except tiny tensors that share a chunk).
 struct TensorDiff {
   std::vector<TensorChange> changes;  // sorted by name
   std::size_t unchanged = 0;
-  bool metadata_changed = false;      // the header's __metadata__ differs
+  bool metadata_changed = false;      // safetensors: __metadata__ differs; GGUF: the key/values differ
 };
 
 struct ArtifactChange {
@@ -64,7 +64,7 @@ struct ArtifactChange {
   Kind kind = Kind::unchanged;
   std::optional<std::uint64_t> size_before, size_after;
   std::string digest_before, digest_after;
-  std::optional<TensorDiff> tensors;  // for a changed safetensors artifact whose objects are local
+  std::optional<TensorDiff> tensors;  // for a changed safetensors or GGUF artifact whose objects are local
   std::string tensors_note;           // why tensors were not compared, when a reader would expect it
 };
 

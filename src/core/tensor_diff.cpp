@@ -8,13 +8,18 @@
 #include <nlohmann/json.hpp>
 
 #include "mreg/error.hpp"
+#include "storage/gguf.hpp"
 #include "storage/safetensors.hpp"
 
 namespace mreg {
 namespace {
 
-bool is_safetensors(const Artifact& artifact) {
-  return artifact.format == "safetensors" || artifact.path.ends_with(".safetensors");
+enum class TensorFormat { safetensors, gguf };
+
+std::optional<TensorFormat> tensor_format(const Artifact& artifact) {
+  if (artifact.format == "safetensors" || artifact.path.ends_with(".safetensors")) return TensorFormat::safetensors;
+  if (artifact.format == "gguf" || artifact.path.ends_with(".gguf")) return TensorFormat::gguf;
+  return std::nullopt;
 }
 
 // Byte ranges of one stored file, read through the store (so verified): a
@@ -91,11 +96,11 @@ class StoredFile {
 };
 
 struct ReadHeader {
-  safetensors::Layout layout;
-  nlohmann::json metadata;  // the header's __metadata__, null when absent
+  TensorLayout layout;
+  std::string metadata;  // safetensors: __metadata__ as JSON ("" when absent); GGUF: the key/values' bytes
 };
 
-ReadHeader read_header(StoredFile& file, const Artifact& artifact) {
+ReadHeader read_safetensors_header(StoredFile& file, const Artifact& artifact) {
   const std::string start = file.read(0, std::min<std::uint64_t>(8, file.size()));
   const auto* start_bytes = reinterpret_cast<const std::uint8_t*>(start.data());
   const auto header_size = safetensors::header_size({start_bytes, start.size()}, file.size());
@@ -104,34 +109,51 @@ ReadHeader read_header(StoredFile& file, const Artifact& artifact) {
   const auto* header_bytes = reinterpret_cast<const std::uint8_t*>(header.data());
   auto parsed = safetensors::parse({header_bytes, header.size()}, file.size());
   if (!parsed.value) throw Error(ErrorCode::invalid, fmt::format("{}: {}", artifact.path, parsed.error));
-  ReadHeader result{std::move(*parsed.value), nullptr};
-  // parse() has checked the JSON already; this only picks out __metadata__.
+  ReadHeader result{std::move(*parsed.value), ""};
+  // parse() has checked the JSON already; this only picks out __metadata__
+  // (nlohmann's objects are sorted, so equal metadata dumps equal text).
   const auto json = nlohmann::json::parse(header.begin() + 8, header.end(), nullptr, false);
-  if (json.is_object() && json.contains("__metadata__")) result.metadata = json["__metadata__"];
+  if (json.is_object() && json.contains("__metadata__")) result.metadata = json["__metadata__"].dump();
   return result;
 }
 
-std::map<std::string, const safetensors::Tensor*> by_name(const safetensors::Layout& layout) {
-  std::map<std::string, const safetensors::Tensor*> tensors;
+ReadHeader read_gguf_header(StoredFile& file, const Artifact& artifact) {
+  const auto parsed = gguf::parse_file(
+      [&](std::uint64_t want) {
+        const std::string bytes = file.read(0, want);
+        return std::vector<std::uint8_t>(bytes.begin(), bytes.end());
+      },
+      file.size());
+  if (!parsed.layout.value) throw Error(ErrorCode::invalid, fmt::format("{}: {}", artifact.path, parsed.layout.error));
+  return {*parsed.layout.value, file.read(gguf::HeaderParse::key_values_begin, parsed.key_values_end)};
+}
+
+ReadHeader read_header(StoredFile& file, const Artifact& artifact, TensorFormat format) {
+  return format == TensorFormat::gguf ? read_gguf_header(file, artifact) : read_safetensors_header(file, artifact);
+}
+
+std::map<std::string, const TensorRange*> by_name(const TensorLayout& layout) {
+  std::map<std::string, const TensorRange*> tensors;
   for (const auto& tensor : layout.tensors) tensors.emplace(tensor.name, &tensor);
   return tensors;
 }
 
-bool same_bytes(StoredFile& a, const safetensors::Tensor& ta, StoredFile& b, const safetensors::Tensor& tb) {
+bool same_bytes(StoredFile& a, const TensorRange& ta, StoredFile& b, const TensorRange& tb) {
   const auto chunks_a = a.chunks_of(ta.begin, ta.end);
   const auto chunks_b = b.chunks_of(tb.begin, tb.end);
   if (chunks_a && chunks_b) return *chunks_a == *chunks_b;
   return digest_of(a.read(ta.begin, ta.end)) == digest_of(b.read(tb.begin, tb.end));
 }
 
-TensorDiff diff_files(StoredFile& a, const Artifact& artifact_a, StoredFile& b, const Artifact& artifact_b) {
-  const ReadHeader header_a = read_header(a, artifact_a);
-  const ReadHeader header_b = read_header(b, artifact_b);
+TensorDiff diff_files(StoredFile& a, const Artifact& artifact_a, StoredFile& b, const Artifact& artifact_b,
+                      TensorFormat format) {
+  const ReadHeader header_a = read_header(a, artifact_a, format);
+  const ReadHeader header_b = read_header(b, artifact_b, format);
   const auto tensors_a = by_name(header_a.layout);
   const auto tensors_b = by_name(header_b.layout);
   TensorDiff diff;
   diff.metadata_changed = header_a.metadata != header_b.metadata;
-  const auto describe = [](TensorChange& change, const safetensors::Tensor* before, const safetensors::Tensor* after) {
+  const auto describe = [](TensorChange& change, const TensorRange* before, const TensorRange* after) {
     if (before) {
       change.dtype_before = before->dtype;
       change.shape_before = before->shape;
@@ -145,7 +167,7 @@ TensorDiff diff_files(StoredFile& a, const Artifact& artifact_a, StoredFile& b, 
   };
   for (const auto& [name, before] : tensors_a) {
     const auto found = tensors_b.find(name);
-    const safetensors::Tensor* after = found == tensors_b.end() ? nullptr : found->second;
+    const TensorRange* after = found == tensors_b.end() ? nullptr : found->second;
     TensorChange change;
     change.name = name;
     change.kind = after ? TensorChange::Kind::changed : TensorChange::Kind::removed;
@@ -172,7 +194,8 @@ TensorDiff diff_files(StoredFile& a, const Artifact& artifact_a, StoredFile& b, 
 }  // namespace
 
 void compare_tensors(const BlobStore& store, const Artifact& before, const Artifact& after, ArtifactChange& change) {
-  if (change.kind != ArtifactChange::Kind::changed || !is_safetensors(before) || !is_safetensors(after)) return;
+  const auto format = tensor_format(before);
+  if (change.kind != ArtifactChange::Kind::changed || !format || tensor_format(after) != format) return;
   if (!store.contains(before.digest) || !store.contains(after.digest)) {
     change.tensors_note = "tensors not compared: the files are not in the local store (`mreg fetch` brings them)";
     return;
@@ -180,7 +203,7 @@ void compare_tensors(const BlobStore& store, const Artifact& before, const Artif
   try {
     StoredFile a(store, before);
     StoredFile b(store, after);
-    change.tensors = diff_files(a, before, b, after);
+    change.tensors = diff_files(a, before, b, after, *format);
   } catch (const Error& error) {
     change.tensors_note = fmt::format("tensors not compared: {}", error.what());
   }

@@ -1,4 +1,4 @@
-// Tensor-level comparison of two stored safetensors files (DESIGN §6 `diff`).
+// Tensor-level comparison of two stored safetensors or GGUF files (DESIGN §6 `diff`).
 //
 // Both headers are read from the local store (with tensor-aware chunking a
 // header is its own chunk), the tensors are matched by name, and a tensor
@@ -17,7 +17,7 @@
 namespace mreg {
 
 // Fills change.tensors, or change.tensors_note saying why the tensors could
-// not be compared, for a changed artifact that is a safetensors file.
+// not be compared, for a changed artifact that is a safetensors or GGUF file.
 // Leaves other artifacts alone.
 void compare_tensors(const BlobStore& store, const Artifact& before, const Artifact& after, ArtifactChange& change);
 

@@ -34,7 +34,7 @@ std::string tensor_counts_text(const TensorDiff& diff) {
   if (parts.empty()) parts.emplace_back("no tensor changed");
   parts.push_back(fmt::format("{} unchanged", diff.unchanged));
   std::string text = fmt::format("{}", fmt::join(parts, ", "));
-  if (diff.metadata_changed) text += "; __metadata__ changed";
+  if (diff.metadata_changed) text += "; header metadata changed";
   return text;
 }
 

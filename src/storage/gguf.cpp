@@ -195,6 +195,7 @@ HeaderParse parse(std::span<const std::uint8_t> first_bytes, std::uint64_t file_
     skip_value(in, type, 0);
   }
 
+  const std::uint64_t key_values_end = in.position();
   std::vector<TensorInfo> infos;
   std::set<std::string_view> names;
   for (std::uint64_t i = 0; i < tensor_count && in.ok(); ++i) {
@@ -247,7 +248,24 @@ HeaderParse parse(std::span<const std::uint8_t> first_bytes, std::uint64_t file_
     layout.tensors.push_back(std::move(range));
   }
   result.layout.value = std::move(layout);
+  result.key_values_end = key_values_end;
   return result;
+}
+
+HeaderParse parse_file(const std::function<std::vector<std::uint8_t>(std::uint64_t)>& read_prefix,
+                       std::uint64_t file_size) {
+  const std::uint64_t limit = std::min(file_size, max_header_size);
+  std::uint64_t want = std::min<std::uint64_t>(limit, 1 << 20);
+  for (;;) {
+    HeaderParse parsed = parse(read_prefix(want), file_size);
+    if (!parsed.truncated) return parsed;
+    if (want >= limit) {
+      parsed.truncated = false;
+      parsed.layout.error = fmt::format("the header is larger than {} MiB", max_header_size >> 20);
+      return parsed;
+    }
+    want = std::min(limit, parsed.needed);
+  }
 }
 
 }  // namespace mreg::gguf

@@ -17,7 +17,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
+#include <vector>
 
 #include "storage/tensor_layout.hpp"
 
@@ -32,10 +34,19 @@ struct HeaderParse {
   // (at least `needed` bytes in all, when known, else twice as many) and parse again.
   bool truncated = false;
   std::uint64_t needed = 0;
+  // With a layout: the key/values are [key_values_begin, key_values_end).
+  static constexpr std::uint64_t key_values_begin = 24;
+  std::uint64_t key_values_end = 0;
 };
 
 // `first_bytes` are the file's first bytes (any number); `file_size` its size.
 HeaderParse parse(std::span<const std::uint8_t> first_bytes, std::uint64_t file_size);
+
+// The same for a file read through `read_prefix(n)` (its first n bytes):
+// starts with 1 MiB and reads more only while the header runs on, up to
+// max_header_size, past which the header is refused.
+HeaderParse parse_file(const std::function<std::vector<std::uint8_t>(std::uint64_t)>& read_prefix,
+                       std::uint64_t file_size);
 
 // "GGUF" at the start: the file claims to be GGUF, so a failure is worth a warning.
 bool has_magic(std::span<const std::uint8_t> first_bytes);

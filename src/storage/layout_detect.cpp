@@ -31,17 +31,8 @@ Parsed<TensorLayout> read_safetensors(int fd, const std::filesystem::path& path,
   return safetensors::parse(read_prefix(fd, path, *header_size.value), size);
 }
 
-// A GGUF header's size is only known once it is parsed: start with 1 MiB and
-// read more while the parse runs out of bytes, up to gguf::max_header_size.
 Parsed<TensorLayout> read_gguf(int fd, const std::filesystem::path& path, std::uint64_t size) {
-  const std::uint64_t limit = std::min(size, gguf::max_header_size);
-  std::uint64_t want = std::min<std::uint64_t>(limit, 1 << 20);
-  for (;;) {
-    gguf::HeaderParse parsed = gguf::parse(read_prefix(fd, path, want), size);
-    if (!parsed.truncated) return std::move(parsed.layout);
-    if (want >= limit) return {std::nullopt, "the header is larger than 64 MiB"};
-    want = std::min(limit, parsed.needed);
-  }
+  return gguf::parse_file([&](std::uint64_t want) { return read_prefix(fd, path, want); }, size).layout;
 }
 
 }  // namespace

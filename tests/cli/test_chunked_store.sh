@@ -106,6 +106,18 @@ test_fine_tuned_gguf_stores_only_the_changed_tensors() {
   run_ok mreg get llm@0.1.0 -o v1
   python3 "$MAKE_GGUF" expected.gguf 100 50
   assert_file_eq expected.gguf v1/model.gguf
+  # diff names the 5 rewritten tensors (every 10th, from blk.5) from the headers and chunk digests.
+  run_ok mreg diff llm@0.1.0 llm@0.2.0 --format json
+  assert_json "$OUT" \
+    'sorted(t["name"] for t in d["artifacts"][0]["tensors"]["changes"]) == ["blk.15.weight", "blk.25.weight", "blk.35.weight", "blk.45.weight", "blk.5.weight"]' \
+    'all(t["change"] == "changed" and t["before"] == t["after"] for t in d["artifacts"][0]["tensors"]["changes"])' \
+    'd["artifacts"][0]["tensors"]["unchanged"] == 45' \
+    'd["artifacts"][0]["tensors"]["metadata_changed"] is False'
+  # Same tensors, another vocabulary: only the key/values changed.
+  python3 "$MAKE_GGUF" model.gguf 100 50 --changed 0.1 --vocab 20001
+  run_ok mreg register llm model.gguf
+  run_ok mreg diff llm@0.2.0 llm@0.3.0
+  assert_contains "$OUT" "no tensor changed, 50 unchanged; header metadata changed"
 }
 
 test_malformed_gguf_header_is_chunked_by_content_with_a_warning() {

@@ -126,6 +126,50 @@ TEST_CASE("a GGUF header longer than the bytes read asks for more", "[gguf]") {
   CHECK(header_only.layout.value);
 }
 
+TEST_CASE("parse_file reads more of the file only while the header runs on", "[gguf]") {
+  Writer w;
+  w.header(1, 1).str("tokenizer.ggml.tokens").u32(9).u32(8).u64(100000);
+  for (int i = 0; i < 100000; ++i) w.str("token" + std::to_string(i));  // a 1.5 MiB vocabulary
+  const std::uint64_t key_values_end = w.bytes.size();
+  w.tensor("t", {8}, 0, 0);
+  const Bytes file = w.finish(4096);
+  std::vector<std::uint64_t> reads;
+  const auto read_prefix = [&](std::uint64_t n) {
+    reads.push_back(n);
+    return Bytes(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(n));
+  };
+  const HeaderParse parsed = parse_file(read_prefix, file.size());
+  INFO(parsed.layout.error);
+  REQUIRE(parsed.layout.value);
+  CHECK(parsed.key_values_end == key_values_end);
+  CHECK(parsed.layout.value->tensors.at(0).begin == file.size() - 4096);
+  CHECK(reads.size() == 2);  // 1 MiB, then what the parse asked for
+  CHECK(reads.at(0) == 1 << 20);
+
+  // A header that would need more than max_header_size is refused, not read whole.
+  constexpr std::uint64_t big = std::uint64_t{100} << 20;
+  // Two strings: the first ends 2 KiB before the limit, the second runs past it.
+  Writer huge;
+  huge.header(0, 2).str("a").u32(8).u64(max_header_size - 2048);
+  const Bytes start = huge.bytes;
+  const Bytes second = Writer().str("b").u32(8).u64(1 << 20).bytes;
+  const std::size_t second_at = start.size() + (max_header_size - 2048);
+  reads.clear();
+  const HeaderParse refused = parse_file(
+      [&](std::uint64_t n) {
+        reads.push_back(n);
+        Bytes bytes(static_cast<std::size_t>(n), 'x');
+        std::copy(start.begin(), start.end(), bytes.begin());
+        for (std::size_t i = 0; i < second.size() && second_at + i < n; ++i) bytes[second_at + i] = second[i];
+        return bytes;
+      },
+      big);
+  CHECK_FALSE(refused.layout.value);
+  CHECK_FALSE(refused.truncated);
+  CHECK_THAT(refused.layout.error, Contains("larger than 64 MiB"));
+  CHECK(reads.back() == max_header_size);
+}
+
 TEST_CASE("malformed GGUF headers are refused with what is wrong", "[gguf][hostile]") {
   CHECK_THAT(error_of(Bytes{'G', 'G', 'U', 'X', 3, 0, 0, 0}), Contains("no GGUF magic"));
   CHECK_THAT(error_of(Writer().header(0, 0, 1).finish(0)), Contains("GGUF version 1"));
