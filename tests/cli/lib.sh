@@ -226,3 +226,49 @@ parallel_gets() {  # N REF FILE EXPECTED
     assert_file_eq "$expected" "out-$i/$file"
   done
 }
+
+# Sets BASE=$PWD and makes $BASE/origin a registry (the current directory
+# then) holding fraud@1.0.0 of in/small.bin (5000 bytes) and in/BIG_NAME
+# (BIG_MIB MiB, so chunked), with the file remote "shared" at $BASE/store as
+# its default, committed. Nothing is pushed.
+origin_with_shared_remote() {  # BIG_NAME BIG_MIB
+  BASE=$PWD
+  new_registry origin
+  random_file in/small.bin 5000
+  random_file "in/$1" $(($2 * 1048576))
+  run_ok mreg register fraud "in/$1" in/small.bin --version 1.0.0
+  run_ok mreg remote add shared "$BASE/store"
+  git commit -qm "remote shared" mreg.yaml
+}
+
+# --- test servers (tests/servers) ------------------------------------------
+
+SERVERS="$(cd "$(dirname "${BASH_SOURCE[0]}")/../servers" && pwd)"
+
+# Servers this test started ("SERVER DIR"), stopped by their PIDs however the
+# test ends. Call track_server before starting one, so a failed start is
+# cleaned up too.
+STARTED=()
+stop_started() {
+  local entry
+  for entry in "${STARTED[@]+"${STARTED[@]}"}"; do
+    bash "$SERVERS/${entry%% *}.sh" stop "${entry#* }" >/dev/null 2>&1 || true
+  done
+}
+track_server() {  # SERVER DIR
+  STARTED+=("$1 $2")
+  trap stop_started EXIT
+}
+
+# Starts SERVER (ceph-rgw or nginx-webdav) in a new short directory (sockets
+# and Ceph's paths need it short), sources its env (endpoints, keys) into this
+# test's shell and sets SERVER_DIR.
+start_test_server() {  # SERVER
+  local dir
+  dir=$(mktemp -d /tmp/mreg-srv.XXXXXX)
+  track_server "$1" "$dir"
+  bash "$SERVERS/$1.sh" start "$dir" >"$dir.log" 2>&1 || { cat "$dir.log" >&2; fail "$1 did not start"; }
+  # shellcheck source=/dev/null
+  source "$dir/env"
+  SERVER_DIR=$dir
+}

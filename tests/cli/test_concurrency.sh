@@ -279,13 +279,7 @@ test_gc_grace_0_beside_adds_corrupts_nothing() {
 # from a fresh clone that downloads from a file remote: each succeeds or fails
 # cleanly, and the files are byte for byte the registered ones.
 test_eight_parallel_gets_into_one_directory() {
-  BASE=$PWD
-  new_registry origin
-  random_file in/small.bin 5000
-  random_file in/large.bin $((70 * MIB))
-  run_ok mreg register fraud in/small.bin in/large.bin --version 1.0.0
-  run_ok mreg remote add shared "$BASE/store"
-  git commit -qm "remote shared" mreg.yaml
+  origin_with_shared_remote large.bin 70
   run_ok mreg push
 
   local where i

@@ -326,13 +326,7 @@ test_killed_promote_leaves_the_stage_branch_valid() {
 }
 
 test_killed_get_leaves_no_partial_file_and_a_rerun_completes() {
-  BASE=$PWD
-  new_registry origin
-  random_file in/small.bin 5000
-  random_file in/big.bin $((80 * MIB))
-  run_ok mreg register fraud in/big.bin in/small.bin --version 1.0.0
-  run_ok mreg remote add shared "$BASE/store"
-  git commit -qm "remote shared" mreg.yaml
+  origin_with_shared_remote big.bin 80
   run_ok mreg push
   git clone -q "$BASE/origin" "$BASE/clone"
   # Odd runs materialize from the full local store of origin; even runs from
@@ -379,13 +373,7 @@ test_killed_get_leaves_no_partial_file_and_a_rerun_completes() {
 }
 
 test_killed_push_leaves_whole_remote_objects_and_a_rerun_completes() {
-  BASE=$PWD
-  new_registry origin
-  random_file in/small.bin 5000
-  random_file in/big.bin $((80 * MIB))
-  run_ok mreg register fraud in/big.bin in/small.bin --version 1.0.0
-  run_ok mreg remote add shared "$BASE/store"
-  git commit -qm "remote shared" mreg.yaml
+  origin_with_shared_remote big.bin 80
   local duration i store times=()
   for i in 1 2 3; do
     git config mreg.remote.shared.url "$BASE/measure-$i"

@@ -5,7 +5,6 @@
 # shellcheck source=lib.sh
 source "${MREG_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
-SERVERS="$(cd "$(dirname "$0")/../servers" && pwd)"
 
 # Installed hooks find mreg on PATH, as on a user's machine.
 PATH="$(dirname "$MREG"):$PATH"
@@ -174,12 +173,7 @@ test_the_guard_works_over_git_daemon() {
 }
 
 test_pre_push_uploads_to_s3_before_the_refs() {
-  local dir
-  dir=$(mktemp -d /tmp/mreg-srv.XXXXXX)
-  trap "bash '$SERVERS/ceph-rgw.sh' stop '$dir' >/dev/null 2>&1 || true" EXIT
-  bash "$SERVERS/ceph-rgw.sh" start "$dir" >"$dir.log" 2>&1 || { cat "$dir.log" >&2; fail "ceph-rgw did not start"; }
-  # shellcheck source=/dev/null
-  source "$dir/env"
+  start_test_server ceph-rgw
   server_and_clone
   run_ok mreg install-hooks
   run_ok mreg remote add team "$MREG_TEST_S3_REMOTE"

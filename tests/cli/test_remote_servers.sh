@@ -7,31 +7,9 @@
 # shellcheck source=lib.sh
 source "${MREG_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
-SERVERS="$(cd "$(dirname "$0")/../servers" && pwd)"
 MIB=1048576
 # Retries back off from 10 ms instead of 250 ms, so failing cases stay quick.
 export MREG_RETRY_BASE_MS=10
-
-STARTED=()
-stop_started() {
-  local entry
-  for entry in "${STARTED[@]+"${STARTED[@]}"}"; do
-    bash "$SERVERS/${entry%% *}.sh" stop "${entry#* }" >/dev/null 2>&1 || true
-  done
-}
-
-# Starts SERVER (ceph-rgw or nginx-webdav) in a new short directory and
-# sources its env (endpoints, keys) into this test's shell.
-start_server() {  # SERVER
-  local dir
-  dir=$(mktemp -d /tmp/mreg-srv.XXXXXX)
-  STARTED+=("$1 $dir")
-  trap stop_started EXIT
-  bash "$SERVERS/$1.sh" start "$dir" >"$dir.log" 2>&1 || { cat "$dir.log" >&2; fail "$1 did not start"; }
-  # shellcheck source=/dev/null
-  source "$dir/env"
-  SERVER_DIR=$dir
-}
 
 # Two versions (a small file each, one 70 MiB chunked file shared), the
 # remote "team" at URL as the default, committed.
@@ -71,23 +49,23 @@ round_trip() {  # URL
 }
 
 test_s3_round_trip_through_ceph() {
-  start_server ceph-rgw
+  start_test_server ceph-rgw
   round_trip "$MREG_TEST_S3_REMOTE"
 }
 
 test_s3_virtual_host_addressing_and_a_prefix() {
-  start_server ceph-rgw
+  start_test_server ceph-rgw
   round_trip "${MREG_TEST_S3_REMOTE_VIRTUAL/mreg-test?/mreg-test/teams/risk?}"
 }
 
 test_http_round_trip_through_nginx_webdav() {
-  start_server nginx-webdav
+  start_test_server nginx-webdav
   round_trip "$MREG_TEST_HTTP_URL"
   assert_file_exists "$MREG_TEST_HTTP_ROOT/store/manifests"
 }
 
 test_http_bearer_token() {
-  start_server nginx-webdav
+  start_test_server nginx-webdav
   registry_pushing_to "$MREG_TEST_HTTP_TOKEN_URL"
   MREG_HTTP_TOKEN=wrong assert_fails 1 mreg push
   assert_contains "$ERR" "401"
@@ -100,7 +78,7 @@ test_http_bearer_token() {
 }
 
 test_s3_wrong_credentials_are_refused_without_printing_them() {
-  start_server ceph-rgw
+  start_test_server ceph-rgw
   registry_pushing_to "$MREG_TEST_S3_REMOTE"
   AWS_SECRET_ACCESS_KEY=notTheRightSecretKey0123456789abcdefghij assert_fails 1 mreg push
   assert_contains "$ERR" "403"
@@ -111,7 +89,7 @@ test_s3_wrong_credentials_are_refused_without_printing_them() {
 }
 
 test_s3_missing_bucket() {
-  start_server ceph-rgw
+  start_test_server ceph-rgw
   registry_pushing_to "${MREG_TEST_S3_REMOTE/mreg-test?/no-such-bucket?}"
   assert_fails 1 mreg push
   assert_contains "$ERR" "NoSuchBucket"
@@ -130,7 +108,7 @@ assert_objects_whole() {  # DIR
 
 test_http_server_down_mid_push_then_the_next_push_completes() {
   command -v xxhsum >/dev/null || fail "xxhsum is not installed: run scripts/install-deps"
-  start_server nginx-webdav
+  start_test_server nginx-webdav
   local first_dir=$SERVER_DIR first_root=$MREG_TEST_HTTP_ROOT
   registry_pushing_to "$MREG_TEST_HTTP_URL"
   random_file in/huge.bin $((400 * MIB))
@@ -149,7 +127,7 @@ test_http_server_down_mid_push_then_the_next_push_completes() {
   assert_contains "$(cat "$BASE/push.log")" "127.0.0.1"
   assert_objects_whole "$first_root/store"
   # The store comes back at another address (same files), and the push resumes.
-  start_server nginx-webdav
+  start_test_server nginx-webdav
   cp -a "$first_root/store" "$MREG_TEST_HTTP_ROOT/" 2>/dev/null || true
   git config mreg.remote.team.url "$MREG_TEST_HTTP_URL"
   run_ok mreg push --json
@@ -159,7 +137,7 @@ test_http_server_down_mid_push_then_the_next_push_completes() {
 }
 
 test_http_remote_returning_damaged_bytes() {
-  start_server nginx-webdav
+  start_test_server nginx-webdav
   registry_pushing_to "$MREG_TEST_HTTP_URL"
   run_ok mreg push
   run_ok mreg show fraud@0.2.0 --json
@@ -175,7 +153,7 @@ test_http_remote_returning_damaged_bytes() {
 }
 
 test_s3_twenty_parallel_gets() {
-  start_server ceph-rgw
+  start_test_server ceph-rgw
   registry_pushing_to "$MREG_TEST_S3_REMOTE"
   run_ok mreg push
   git clone -q "$BASE/origin" "$BASE/clone"

@@ -5,8 +5,6 @@
 # shellcheck source=lib.sh
 source "${MREG_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
-SERVERS="$(cd "$(dirname "$0")/../servers" && pwd)"
-
 require_commands() {  # COMMAND...
   local command missing=()
   for command in "$@"; do
@@ -21,19 +19,9 @@ is_running() {  # PID
   kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
 }
 
-# Servers this test started ("SERVER DIR"), stopped however the test ends.
-STARTED=()
-stop_started() {
-  local entry
-  for entry in "${STARTED[@]+"${STARTED[@]}"}"; do
-    bash "$SERVERS/${entry%% *}.sh" stop "${entry#* }" >/dev/null 2>&1 || true
-  done
-}
-
 # Starts SERVER (ceph-rgw or nginx-webdav) in DIR; its env is then in this shell.
 start_server() {  # SERVER DIR
-  STARTED+=("$1 $2")
-  trap stop_started EXIT
+  track_server "$1" "$2"
   run_ok bash "$SERVERS/$1.sh" start "$2"
   assert_file_exists "$2/pids"
   local pid

@@ -28,11 +28,6 @@ MEMSTORE_BYTES=$((4 << 30))
 # Unix socket paths must stay under 108 bytes; longer DIRs get no admin sockets.
 MAX_SOCKET_DIR=80
 
-usage() {
-  echo "usage: $0 start|stop|env DIR" >&2
-  exit 2
-}
-
 SERVER_NAME=ceph-rgw
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -146,7 +141,7 @@ all_alive() {  # DIR
   done <"$1/pids"
 }
 
-start() {  # DIR
+start_cluster() {  # DIR
   local dir=$1
   mkdir -p "$dir/run" "$dir/log" "$dir/mon" "$dir/osd/osd.0" "$dir/rgw"
   : >"$dir/pids"
@@ -221,24 +216,14 @@ cleanup_failed_start() {  # DIR STATUS
   echo "ceph-rgw: start failed; logs in $1/log" >&2
 }
 
-[ $# -eq 2 ] || usage
-case "$1" in
-  start)
-    mkdir -p "$2"
-    dir=$(cd "$2" && pwd -P)
-    [ -z "$(ls -A "$dir")" ] || die "$dir is not empty: start makes a new cluster in an empty directory"
-    require_commands ceph-mon ceph-osd radosgw radosgw-admin ceph-authtool monmaptool ceph curl python3
-    trap 'cleanup_failed_start "$dir" $?' EXIT
-    start "$dir"
-    trap - EXIT
-    ;;
-  stop)
-    [ -d "$2" ] || die "no such directory: $2"
-    stop_pids "$(cd "$2" && pwd -P)"
-    ;;
-  env)
-    [ -f "$2/env" ] || die "$2/env does not exist: not started?"
-    cat "$2/env"
-    ;;
-  *) usage ;;
-esac
+# DIR: empty and absolute (server_main checks). A failed start stops what it
+# started and keeps the logs.
+start() {  # DIR
+  require_commands ceph-mon ceph-osd radosgw radosgw-admin ceph-authtool monmaptool ceph curl python3
+  # shellcheck disable=SC2064  # DIR is expanded now, on purpose
+  trap "cleanup_failed_start '$1' \$?" EXIT
+  start_cluster "$1"
+  trap - EXIT
+}
+
+server_main "$@"

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# What the test servers' scripts share (ceph-rgw.sh, nginx-webdav.sh):
+# What the test servers' scripts share (ceph-rgw.sh, nginx-webdav.sh): their command line,
 # refusing to run without their packages, free ports, and stopping exactly
 # the processes a start recorded in DIR/pids. Each script sets SERVER_NAME
 # (for messages) before sourcing this.
@@ -62,4 +62,33 @@ stop_pids() {  # DIR
   done
   # Reap the processes when they are this script's children (a failed start).
   wait 2>/dev/null || true
+}
+
+usage() {
+  echo "usage: $0 start|stop|env DIR" >&2
+  exit 2
+}
+
+# The command line both scripts take: start DIR (calls the script's
+# start() with DIR made absolute, which must be empty), stop DIR, env DIR.
+server_main() {  # ACTION DIR
+  [ $# -eq 2 ] || usage
+  local dir
+  case "$1" in
+    start)
+      mkdir -p "$2"
+      dir=$(cd "$2" && pwd -P)
+      [ -z "$(ls -A "$dir")" ] || die "$dir is not empty: start needs an empty directory"
+      start "$dir"
+      ;;
+    stop)
+      [ -d "$2" ] || die "no such directory: $2"
+      stop_pids "$(cd "$2" && pwd -P)"
+      ;;
+    env)
+      [ -f "$2/env" ] || die "$2/env does not exist: not started?"
+      cat "$2/env"
+      ;;
+    *) usage ;;
+  esac
 }

@@ -19,11 +19,6 @@ set -euo pipefail
 
 HTTP_TOKEN=mreg-test-token
 
-usage() {
-  echo "usage: $0 start|stop|env DIR" >&2
-  exit 2
-}
-
 SERVER_NAME=nginx-webdav
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -131,21 +126,4 @@ EOF
   die "start failed; logs in $dir/log"
 }
 
-[ $# -eq 2 ] || usage
-case "$1" in
-  start)
-    mkdir -p "$2"
-    dir=$(cd "$2" && pwd -P)
-    [ -z "$(ls -A "$dir")" ] || die "$dir is not empty: start needs an empty directory"
-    start "$dir"
-    ;;
-  stop)
-    [ -d "$2" ] || die "no such directory: $2"
-    stop_pids "$(cd "$2" && pwd -P)"
-    ;;
-  env)
-    [ -f "$2/env" ] || die "$2/env does not exist: not started?"
-    cat "$2/env"
-    ;;
-  *) usage ;;
-esac
+server_main "$@"
