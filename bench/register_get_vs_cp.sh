@@ -15,12 +15,8 @@
 # are met: this measures, it does not gate.
 set -euo pipefail
 
-if [ $# -gt 0 ]; then MREG=$1; fi
-MREG=${MREG:-mreg}
-case "$MREG" in
-  */*) MREG="$(cd "$(dirname "$MREG")" && pwd)/$(basename "$MREG")" ;;
-esac
-command -v "$MREG" >/dev/null || { echo "bench: cannot find the mreg binary '$MREG'" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh" "$@"
 
 size_mib=${BENCH_SIZE_MIB:-1024}
 runs=3

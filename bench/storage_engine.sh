@@ -21,12 +21,8 @@
 # Exit status 0 whether or not the goals are met: this measures, it does not gate.
 set -euo pipefail
 
-if [ $# -gt 0 ]; then MREG=$1; fi
-MREG=${MREG:-mreg}
-case "$MREG" in
-  */*) MREG="$(cd "$(dirname "$MREG")" && pwd)/$(basename "$MREG")" ;;
-esac
-command -v "$MREG" >/dev/null || { echo "bench: cannot find the mreg binary '$MREG'" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh" "$@"
 here=$(cd "$(dirname "$0")" && pwd)
 make_safetensors="$here/../tests/cli/make_safetensors.py"
 make_gguf="$here/../tests/cli/make_gguf.py"
